@@ -1,0 +1,165 @@
+"""``diplokb``: the pipeline's stages from the command line.
+
+    diplokb check                 validate every topic file and essay
+    diplokb parse FILE [--json]   show an essay's structure
+    diplokb render --out DIR      write the generated pages as Markdown
+    diplokb schema                rewrite schema/topic.schema.json
+    diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
+    diplokb suggest               candidate case studies the essays name that no topic holds
+    diplokb serve                 mkdocs serve with live reload switched on
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .edit import add_case_study
+from .errors import KbError
+from .model import check_slug, json_schema
+from .parse import parse_file
+from .pipeline import check, run
+from .suggest import suggest
+
+SCHEMA_PATH = Path("schema/topic.schema.json")
+
+
+def _print_problems(exc: KbError) -> None:
+    for p in exc.problems:
+        print(str(p), file=sys.stderr)
+    n = len(exc.problems)
+    print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loaded = check(Path(args.content), Path(args.seeds))
+    for w in loaded.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    n_cases = sum(len(t.case_studies) for t in loaded.topics)
+    print(f"ok: {len(loaded.topics)} topics, {n_cases} case studies, {len(loaded.essays)} essays")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 2
+    essay = parse_file(path)
+    if args.json:
+        print(json.dumps(essay.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"title: {essay.title}  ({essay.shape} shape)")
+    for s in essay.sections:
+        indent = "  " * (s.level - 2)
+        print(f"{indent}{s.line:>4}  {s.heading or '(opening)'}  [{len(s.blocks)} blocks]")
+    for d in essay.dropped:
+        print(f"dropped line {d.line}: {d.text}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    out = Path(args.out).resolve()
+    result = run(Path(args.content), Path(args.seeds), directory_urls=not args.no_directory_urls)
+    written = 0
+    for rel, md in result.pages.items():
+        target = (out / rel).resolve()
+        if not target.is_relative_to(out):  # slugs are validated; this is the last line of defence
+            print(f"refusing to write outside {out}: {rel}", file=sys.stderr)
+            return 1
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(md, encoding="utf-8")
+        written += 1
+    (out / "knowledge.json").write_text(json.dumps(result.knowledge, ensure_ascii=False, indent=1), encoding="utf-8")
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"wrote {written} pages and knowledge.json to {out}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    path = Path(args.out)
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is stale; run `diplokb schema`", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    why = check_slug(args.topic)
+    if why:
+        print(f"--topic {why}", file=sys.stderr)
+        return 2
+    path = Path(args.content) / "topics" / f"{args.topic}.yaml"
+    if not path.is_file():
+        print(f"{path}: no such topic file", file=sys.stderr)
+        return 2
+    added = add_case_study(path, name=args.name, essay=args.essay, quote=args.quote, content_dir=Path(args.content), seeds_dir=Path(args.seeds))
+    print(f"added a case-study {'entry' if args.name else 'template'} to {path} at line {added}")
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    loaded = check(Path(args.content), Path(args.seeds))
+    text = suggest(loaded.essays, loaded.topics)
+    print(text if text else "# no new candidates: every case the essays name is in a topic file")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    host = args.dev_addr
+    serve(config_file=args.config_file, livereload=True, dev_addr=host)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="diplokb", description="Military diplomacy knowledge base: check, parse and render.")
+    ap.add_argument("--content", default="content", help="folder with topics/ (default: content)")
+    ap.add_argument("--seeds", default="seeds", help="folder with the essays (default: seeds)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("check", help="validate every topic file and essay").set_defaults(func=cmd_check)
+    p = sub.add_parser("parse", help="show an essay's structure")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the structure as JSON")
+    p.set_defaults(func=cmd_parse)
+    p = sub.add_parser("render", help="write the generated pages as Markdown into a folder")
+    p.add_argument("--out", required=True)
+    p.add_argument("--no-directory-urls", action="store_true")
+    p.set_defaults(func=cmd_render)
+    p = sub.add_parser("schema", help="rewrite the JSON Schema of topic files")
+    p.add_argument("--out", default=str(SCHEMA_PATH))
+    p.add_argument("--check", action="store_true", help="only check that the file is up to date")
+    p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("new", help="add to a topic file")
+    p.add_argument("what", choices=["case-study"])
+    p.add_argument("--topic", required=True)
+    p.add_argument("--name")
+    p.add_argument("--essay")
+    p.add_argument("--quote")
+    p.set_defaults(func=cmd_new)
+    sub.add_parser("suggest", help="print candidate case studies as YAML; writes nothing").set_defaults(func=cmd_suggest)
+    p = sub.add_parser("serve", help="mkdocs serve, with live reload on")
+    p.add_argument("-f", "--config-file", default=None)
+    p.add_argument("-a", "--dev-addr", default=None)
+    p.set_defaults(func=cmd_serve)
+    args = ap.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KbError as exc:
+        _print_problems(exc)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

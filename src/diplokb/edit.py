@@ -1,0 +1,143 @@
+"""The one command that writes a curated file: adding a case study to a topic file.
+
+It inserts text and changes nothing else: every existing byte, comment and key order stays
+(the only exception: an empty flow list ``case_studies: []`` loses its ``[]`` when a real entry
+is added). The new file is written to a temporary file beside the original and moved into place
+atomically, so a failure mid-write leaves the original as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import ContentError, Problem
+from .pipeline import load_essays
+from .text import normalize_quote
+from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
+
+TEMPLATE = """\
+# --- new case study: uncomment the lines below (remove one "# " from each) and fill them in ---
+# - name: Name of the case study
+#   years: "1999-2004"          # optional; keep it quoted
+#   places: [Country or region]
+#   actors: [State or organisation]
+#   summary: >-
+#     Two or three sentences: what happened, and why it matters for this topic.
+#   topics: []                  # optional: other topics it belongs to, by file name
+#   source:
+#     essay: essay-file-name     # a file in seeds/, without .txt
+#     quote: A sentence copied from that essay, naming the case.
+"""
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and ``os.replace``; the original survives any failure."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _entry(name: str, essay: str, quote: str) -> str:
+    return (
+        f"- name: {json.dumps(name, ensure_ascii=False)}\n"
+        f"  years: \"\"\n"
+        f"  places: []\n"
+        f"  actors: []\n"
+        f"  summary: {json.dumps('TODO: two or three sentences on ' + name, ensure_ascii=False)}\n"
+        f"  source:\n"
+        f"    essay: {json.dumps(essay)}\n"
+        f"    quote: {json.dumps(quote, ensure_ascii=False)}\n"
+    )
+
+
+def _indent(block: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "".join(pad + ln if ln.strip() else ln for ln in block.splitlines(keepends=True))
+
+
+def add_case_study(
+    path: Path,
+    *,
+    name: str | None = None,
+    essay: str | None = None,
+    quote: str | None = None,
+    content_dir: Path | None = None,
+    seeds_dir: Path | None = None,
+) -> int:
+    """Insert a case study (or, without ``name``, a commented template); return the line it starts on."""
+    data = path.read_bytes()
+    text = decode(str(path), data)
+    bom = data.startswith(b"\xef\xbb\xbf")
+    nl = "\r\n" if "\r\n" in text else "\n"
+    root = compose(str(path), text)
+    if root is not None and not isinstance(root, MappingNode):
+        raise ContentError(Problem(str(path), 1, 1, "", "expected a topic mapping; fix the file first"))
+
+    active = name is not None
+    if active:
+        if not essay or not quote:
+            raise ContentError(Problem(str(path), 0, 0, "source", "--name needs --essay and --quote (a sentence from that essay)"))
+        essays, _w = load_essays(seeds_dir or Path("seeds"))
+        by = {e.slug: e for e in essays}
+        if essay not in by:
+            raise ContentError(Problem(str(path), 0, 0, "source.essay", f"no essay named `{essay}` in {seeds_dir}"))
+        whole = normalize_quote(" ".join(t for s in by[essay].sections for b in s.blocks for _l, t in b.source))
+        if normalize_quote(quote) not in whole:
+            raise ContentError(Problem(str(path), 0, 0, "source.quote", f"the quote is not in essay `{essay}`"))
+
+    cs_key = cs_val = None
+    if isinstance(root, MappingNode):
+        for k, v in root.value:
+            if isinstance(k, ScalarNode) and k.value == "case_studies":
+                cs_key, cs_val = k, v
+    body = _entry(name or "", essay or "", quote or "") if active else TEMPLATE
+    lines = text.split("\n") if nl == "\n" else text.split("\r\n")
+
+    def insert_after_line(line_idx: int, block: str) -> str:
+        """Insert ``block`` after 0-based line ``line_idx`` (its own newline kept)."""
+        before = nl.join(lines[: line_idx + 1])
+        after = nl.join(lines[line_idx + 1 :])
+        block = block.replace("\n", nl)
+        return before + nl + block + after if after or line_idx + 1 < len(lines) else before + nl + block
+
+    if cs_key is None:
+        prefix = "" if text.endswith(("\n", "\r")) or not text else nl
+        new = text + prefix + ("case_studies:" + nl if active else "") + _indent(body, 2 if active else 0).replace("\n", nl)
+        start_line = text.count("\n") + (1 if prefix else 0) + 1 + (1 if active else 0)
+    elif isinstance(cs_val, SequenceNode) and cs_val.value and not cs_val.flow_style:
+        indent = cs_val.start_mark.column
+        last = cs_val.value[-1]
+        end = last.end_mark
+        last_line = end.line - 1 if end.column == 0 else end.line
+        # Skip trailing blank/comment lines that belong to the next key, not the list.
+        new = insert_after_line(last_line, _indent(body, indent))
+        start_line = last_line + 2
+    else:
+        key_line = cs_key.start_mark.line
+        val_end_line = cs_val.end_mark.line if cs_val is not None else key_line
+        indent = cs_key.start_mark.column + 2
+        if active and isinstance(cs_val, SequenceNode) and cs_val.flow_style and not cs_val.value:
+            s, e = cs_val.start_mark.index, cs_val.end_mark.index
+            text2 = text[:s].rstrip(" ") + text[e:]
+            lines = text2.split(nl)
+        new = insert_after_line(val_end_line, _indent(body, indent))
+        start_line = val_end_line + 2
+
+    compose(str(path), new)  # the result must still be YAML we can read
+    atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"))
+    return start_line

@@ -1,0 +1,298 @@
+"""Stage 4, link: one index of every page and anchor, the links between them, and backlinks.
+
+Two phases, as in mkdocs-autorefs: every target (page, essay section, case study, actor or
+place) is registered first; links are then resolved against that index, and a link to a
+target that was never registered is reported with the file and line it came from.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .errors import Problem
+from .match import TermMatcher
+from .model import CaseStudy, EssayMeta, Topic
+from .parse import Essay, Section
+from .route import Routing, route, topic_matcher
+from .text import UniqueSlugs, slugify
+
+HOME = "index.md"
+CASE_INDEX = "case-studies/index.md"
+ACTORS = "actors/index.md"
+GRAPH = "graph.md"
+
+
+def topic_page(slug: str) -> str:
+    return f"topics/{slug}.md"
+
+
+def essay_page(slug: str) -> str:
+    return f"essays/{slug}.md"
+
+
+def case_page(cid: str) -> str:
+    return f"case-studies/{cid}.md"
+
+
+@dataclass(frozen=True)
+class Target:
+    page: str
+    anchor: str
+    title: str
+    kind: str  # page | topic | essay | section | case | actor | place
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A link the knowledge base makes on its own (term mention, filing, source, membership)."""
+
+    src_page: str
+    src_anchor: str
+    target: str  # key of a Target
+    kind: str  # term | filed | source | case | related | actor
+    label: str  # how the source reads in a backlink list ("Essay › Section")
+    group: str  # heading to group backlinks under (an essay or topic title)
+
+
+@dataclass
+class Entity:
+    """An actor or place named by the case studies."""
+
+    name: str
+    kind: str  # "actor" | "place"
+    anchor: str
+    cases: list[str] = field(default_factory=list)
+    sections: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Related:
+    slug: str
+    reasons: list[str]
+    score: float
+
+
+@dataclass
+class KnowledgeBase:
+    essays: list[Essay]
+    topics: list[Topic]
+    meta: dict[str, EssayMeta]
+    routing: Routing
+    targets: dict[str, Target]
+    section_anchor: dict[tuple[str, int], str]  # (essay, index) -> anchor on the essay page
+    topic_section_anchor: dict[tuple[str, int], str]  # (essay, index) -> anchor on a topic page
+    term_hits: dict[tuple[str, int], list[tuple[int, int, int, int, str]]]  # block, item, start, end, topic
+    cases: dict[str, CaseStudy]
+    cited_in: dict[tuple[str, int], list[str]]  # section -> case studies quoting it
+    entities: dict[str, Entity]
+    related: dict[str, list[Related]]
+    mentions: list[Mention]
+    backlinks: dict[str, list[Mention]]
+    problems: list[Problem] = field(default_factory=list)
+    emitted: list[tuple[str, str]] = field(default_factory=list)  # (from page, to key), filled by render
+
+    @property
+    def topic(self) -> dict[str, Topic]:
+        return {t.slug: t for t in self.topics}
+
+    @property
+    def essay(self) -> dict[str, Essay]:
+        return {e.slug: e for e in self.essays}
+
+    def essay_title(self, e: Essay) -> str:
+        meta = self.meta.get(e.slug)
+        return e.title or (meta.title if meta and meta.title else "") or e.slug.replace("-", " ").capitalize()
+
+    def section_title(self, e: Essay, i: int) -> str:
+        return e.sections[i].heading or "Opening"
+
+    def section_key(self, essay: str, i: int) -> str:
+        return f"{essay_page(essay)}#{self.section_anchor[(essay, i)]}"
+
+    def href(self, from_page: str, key: str, origin: str = "") -> str:
+        """Relative Markdown link from ``from_page`` to a registered target (phase two)."""
+        page, _, anchor = key.partition("#")
+        if key not in self.targets and page not in self.targets:
+            self.problems.append(Problem(origin or from_page, 0, 0, "link", f"link to unknown target `{key}`", "warning"))
+        elif anchor and key not in self.targets:
+            self.problems.append(Problem(origin or from_page, 0, 0, "link", f"link to unknown anchor `{key}`", "warning"))
+        self.emitted.append((from_page, key))
+        rel = page if page == from_page else posixpath.relpath(page, posixpath.dirname(from_page) or ".")
+        if page == from_page:
+            return f"#{anchor}" if anchor else "#"
+        return f"{rel}#{anchor}" if anchor else rel
+
+
+def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: dict[str, Target]) -> dict[tuple[str, int], str]:
+    anchors: dict[tuple[str, int], str] = {}
+    for e in essays:
+        page = essay_page(e.slug)
+        title = e.title or (meta[e.slug].title if e.slug in meta and meta[e.slug].title else e.slug)
+        targets[page] = Target(page, "", title, "essay")
+        uniq = UniqueSlugs({"filed-under", "kb-top"})
+        for i, s in enumerate(e.sections):
+            a = uniq(s.heading or "opening", fallback="section")
+            anchors[(e.slug, i)] = a
+            targets[f"{page}#{a}"] = Target(page, a, s.heading or "Opening", "section")
+    return anchors
+
+
+def _first_mentions(matcher: TermMatcher, section: Section) -> list[tuple[int, int, int, int, str]]:
+    """First mention of each topic in a section: (block, item, start, end, topic)."""
+    seen: set[str] = set()
+    out = []
+    for bi, b in enumerate(section.blocks):
+        parts = [b.text] if b.kind == "paragraph" else b.items
+        for ii, text in enumerate(parts):
+            for h in matcher.finditer(text):
+                if h.key not in seen:
+                    seen.add(h.key)
+                    out.append((bi, ii, h.start, h.end, h.key))
+    return out
+
+
+def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy]) -> dict[str, list[Related]]:
+    shared: Counter[tuple[str, str]] = Counter()
+    for cs in cases.values():
+        for a in cs.topics:
+            for b in cs.topics:
+                if a != b:
+                    shared[(a, b)] += 1
+    co: Counter[tuple[str, str]] = Counter()
+    for fl in routing.filings.values():
+        for f in fl:
+            for a in f.topics:
+                for b in f.topics:
+                    if a != b:
+                        co[(a, b)] += 1
+    out: dict[str, list[Related]] = {}
+    for t in topics:
+        rel: list[Related] = []
+        for o in topics:
+            if o.slug == t.slug:
+                continue
+            reasons = []
+            score = 0.0
+            if o.slug in t.related:
+                reasons.append("listed in the topic file")
+                score += 100
+            elif t.slug in o.related:
+                reasons.append(f"listed by {o.title}")
+                score += 50
+            n = shared[(t.slug, o.slug)]
+            if n:
+                reasons.append(f"{n} shared case stud{'y' if n == 1 else 'ies'}")
+                score += 3 * n
+            m = co[(t.slug, o.slug)]
+            if m:
+                reasons.append(f"{m} essay section{'' if m == 1 else 's'} filed under both")
+                score += m
+            if reasons:
+                rel.append(Related(o.slug, reasons, score))
+        out[t.slug] = sorted(rel, key=lambda r: (-r.score, r.slug))
+    return out
+
+
+def build(essays: list[Essay], topics: list[Topic], meta: dict[str, EssayMeta] | None = None, routing: Routing | None = None) -> KnowledgeBase:
+    """Register every target, find mentions, compute related topics and backlinks."""
+    meta = meta or {}
+    matcher = topic_matcher(topics)
+    routing = routing or route(essays, topics, matcher)
+    targets: dict[str, Target] = {}
+    for page, title in ((HOME, "Home"), (CASE_INDEX, "Case studies"), (ACTORS, "Actors and places"), (GRAPH, "Knowledge graph")):
+        targets[page] = Target(page, "", title, "page")
+    for t in topics:
+        targets[topic_page(t.slug)] = Target(topic_page(t.slug), "", t.title, "topic")
+    section_anchor = _register_essays(essays, meta, targets)
+
+    # Sections shown on topic pages get anchors there too, so backlinks can point at them.
+    # Essay slugs and section anchors are unique, so "<essay>-<section>" is unique on any topic page.
+    topic_section_anchor = {key: f"{key[0]}-{a}" for key, a in section_anchor.items()}
+    for t in topics:
+        for key in routing.by_topic[t.slug]:
+            a = topic_section_anchor[key]
+            targets[f"{topic_page(t.slug)}#{a}"] = Target(topic_page(t.slug), a, section_anchor[key], "section")
+
+    cases: dict[str, CaseStudy] = {}
+    for t in topics:
+        for cs in t.case_studies:
+            cases[cs.id] = cs
+            targets[case_page(cs.id)] = Target(case_page(cs.id), "", cs.name, "case")
+
+    entities: dict[str, Entity] = {}
+    uniq_ent = UniqueSlugs()
+    for cs in sorted(cases.values(), key=lambda c: c.name.casefold()):
+        for kind, names in (("actor", cs.actors), ("place", cs.places)):
+            for n in names:
+                key = slugify(n) or n
+                if key not in entities:
+                    entities[key] = Entity(n, kind, uniq_ent(n, fallback="entity"))
+                    targets[f"{ACTORS}#{entities[key].anchor}"] = Target(ACTORS, entities[key].anchor, n, kind)
+                if cs.id not in entities[key].cases:
+                    entities[key].cases.append(cs.id)
+
+    mentions: list[Mention] = []
+    term_hits: dict[tuple[str, int], list[tuple[int, int, int, int, str]]] = {}
+    cited_in: dict[tuple[str, int], list[str]] = defaultdict(list)
+    entity_matcher = TermMatcher((e.name, k) for k, e in entities.items())
+    tmap = {t.slug: t for t in topics}
+    for e in essays:
+        etitle = targets[essay_page(e.slug)].title
+        for i, s in enumerate(e.sections):
+            key = (e.slug, i)
+            label = f"{etitle} › {s.heading or 'Opening'}"
+            hits = _first_mentions(matcher, s)
+            term_hits[key] = hits
+            for *_pos, topic in hits:
+                mentions.append(Mention(essay_page(e.slug), section_anchor[key], topic_page(topic), "term", label, etitle))
+                for home in routing.topics_of(e.slug, i):
+                    if home != topic:
+                        mentions.append(
+                            Mention(topic_page(home), topic_section_anchor[key], topic_page(topic), "term", f"{tmap[home].title} › {s.heading or 'Opening'}", tmap[home].title)
+                        )
+            for topic in routing.topics_of(e.slug, i):
+                mentions.append(Mention(topic_page(topic), topic_section_anchor[key], f"{essay_page(e.slug)}#{section_anchor[key]}", "filed", f"{tmap[topic].title}", tmap[topic].title))
+            for ent in dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain())):
+                entities[ent].sections.append(key)
+                mentions.append(Mention(essay_page(e.slug), section_anchor[key], f"{ACTORS}#{entities[ent].anchor}", "actor", label, etitle))
+    for cs in cases.values():
+        if cs.source.section is not None:
+            skey = (cs.source.essay, cs.source.section)
+            cited_in[skey].append(cs.id)
+            etitle = targets[essay_page(cs.source.essay)].title
+            sec = section_anchor[skey]
+            heading = targets[f"{essay_page(cs.source.essay)}#{sec}"].title
+            mentions.append(Mention(essay_page(cs.source.essay), sec, case_page(cs.id), "source", f"{etitle} › {heading}", etitle))
+            mentions.append(Mention(case_page(cs.id), "source", f"{essay_page(cs.source.essay)}#{sec}", "source", cs.name, "Case studies"))
+        for slug in cs.topics:
+            mentions.append(Mention(topic_page(slug), "case-studies", case_page(cs.id), "case", tmap[slug].title, "Topics"))
+            mentions.append(Mention(case_page(cs.id), "", topic_page(slug), "case", cs.name, "Case studies"))
+    related = _related(topics, routing, cases)
+    for t in topics:
+        for r in related[t.slug]:
+            mentions.append(Mention(topic_page(t.slug), "related-topics", topic_page(r.slug), "related", t.title, "Topics"))
+
+    backlinks: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        backlinks[m.target].append(m)
+        page = m.target.partition("#")[0]
+        if page != m.target:
+            backlinks[page].append(m)
+    return KnowledgeBase(
+        essays=essays,
+        topics=topics,
+        meta=meta,
+        routing=routing,
+        targets=targets,
+        section_anchor=section_anchor,
+        topic_section_anchor=topic_section_anchor,
+        term_hits=term_hits,
+        cases=cases,
+        cited_in=dict(cited_in),
+        entities=entities,
+        related=related,
+        mentions=mentions,
+        backlinks=dict(backlinks),
+    )

@@ -1,0 +1,470 @@
+"""Stage 2, model: topic YAML -> validated :class:`Topic` and :class:`CaseStudy` objects.
+
+The fields are defined once, in :data:`TOPIC_FIELDS`, :data:`CASE_FIELDS` and
+:data:`ESSAY_META_FIELDS`; validation and the JSON Schema (``diplokb schema``) both come from
+them. Every problem in a file is collected and reported as ``path:line:col: field: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Problem, Report
+from .parse import Essay
+from .text import normalize_quote, slugify
+from .yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str  # "str" | "list" (of strings) | "source" | "cases"
+    required: bool
+    doc: str
+    example: Any = None
+
+
+CASE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "str", True, "Name of the case study, as readers know it.", "KFOR in Kosovo"),
+    FieldSpec("id", "str", False, "Stable identifier used in URLs; defaults to the name as a slug.", "kfor-kosovo"),
+    FieldSpec("years", "str", False, "Years or period, as text (e.g. '1999-present').", "1999-present"),
+    FieldSpec("places", "list", False, "Countries, regions or places involved.", ["Kosovo"]),
+    FieldSpec("actors", "list", False, "States, alliances and organisations involved.", ["NATO"]),
+    FieldSpec("summary", "str", True, "Two or three sentences on what happened and why it matters here.", "..."),
+    FieldSpec("topics", "list", False, "Further topics (by file name) this case study belongs to.", ["peacekeeping"]),
+    FieldSpec(
+        "source",
+        "source",
+        True,
+        "Where the essays name it: the essay's file name (without .txt) and a sentence quoted from it.",
+        {"essay": "military-diplomacy-and-foreign-relations", "quote": "..."},
+    ),
+)
+SOURCE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("essay", "str", True, "File name of the essay in seeds/, without .txt."),
+    FieldSpec("quote", "str", True, "A sentence from that essay, as written there (quotes and spacing may differ)."),
+)
+TOPIC_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "str", True, "Title of the topic page.", "Peacekeeping"),
+    FieldSpec("summary", "str", True, "Two to four sentences introducing the topic, written for this site.", "..."),
+    FieldSpec(
+        "terms",
+        "list",
+        True,
+        "Words and phrases that file essay sections under this topic and link mentions to it "
+        "(singular; plurals and accents are matched automatically).",
+        ["peacekeeping"],
+    ),
+    FieldSpec("related", "list", False, "Related topics, by file name.", ["alliances"]),
+    FieldSpec("pin", "list", False, "Essay headings always filed under this topic, whatever their text says.", []),
+    FieldSpec("exclude", "list", False, "Essay headings never filed under this topic.", []),
+    FieldSpec("case_studies", "cases", False, "Case studies filed under this topic.", []),
+)
+ESSAY_META_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "str", False, "Title to show when the essay has no title line."),
+    FieldSpec("source", "str", False, "Where the essay was first published."),
+    FieldSpec("date", "str", False, "When it was published or collected."),
+)
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_SAFE_SLUG = re.compile(r"^[^\W_][\w-]*$", re.UNICODE)
+
+
+@dataclass
+class Source:
+    essay: str
+    quote: str
+    line: int = 0  # line of the quoted sentence in the essay, once found
+    section: int | None = None  # index of the essay section holding it
+
+
+@dataclass
+class CaseStudy:
+    id: str
+    name: str
+    summary: str
+    source: Source
+    years: str = ""
+    places: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)  # home topic first
+    path: str = ""
+    line: int = 0
+
+
+@dataclass
+class Topic:
+    slug: str
+    title: str
+    summary: str
+    terms: list[str]
+    related: list[str] = field(default_factory=list)
+    pin: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    case_studies: list[CaseStudy] = field(default_factory=list)
+    path: str = ""
+
+
+@dataclass
+class EssayMeta:
+    title: str = ""
+    source: str = ""
+    date: str = ""
+
+
+def check_slug(value: str) -> str | None:
+    """Why ``value`` cannot be a file or URL name, or ``None`` if it can."""
+    if not value:
+        return "must not be empty"
+    if "/" in value or "\\" in value or ".." in value or value.startswith("."):
+        return f"must be a plain name, not a path ({value!r})"
+    if value.lower() in _RESERVED:
+        return f"{value!r} is a reserved device name"
+    if not _SAFE_SLUG.match(value):
+        return f"may hold only letters, digits and hyphens ({value!r})"
+    return None
+
+
+def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+class _Walker:
+    """Turns a composed node tree into plain values, recording every problem in ``report``."""
+
+    def __init__(self, path: str, report: Report) -> None:
+        self.path = path
+        self.report = report
+
+    def err(self, node: Node | None, fld: str, msg: str) -> None:
+        line, col = pos(node) if node is not None else (0, 0)
+        self.report.error(self.path, line, col, fld, msg)
+
+    def mapping(self, node: Node, specs: tuple[FieldSpec, ...], where: str) -> dict[str, tuple[Node, Node]] | None:
+        if not isinstance(node, MappingNode):
+            self.err(node, where or "(top level)", f"expected a mapping of fields, found {kind_name(node)}")
+            return None
+        known = {s.name for s in specs}
+        seen: dict[str, tuple[Node, Node]] = {}
+        for knode, vnode in node.value:
+            fld = f"{where}.{knode.value}" if where else str(knode.value)
+            if not isinstance(knode, ScalarNode):
+                self.err(knode, where or "(top level)", f"expected a field name, found {kind_name(knode)}")
+                continue
+            key = knode.value
+            if key in seen:
+                first = pos(seen[key][0])[0]
+                self.err(knode, fld, f"duplicate key `{key}` (lines {first} and {pos(knode)[0]}); keep one")
+                continue
+            if key not in known:
+                self.err(knode, fld, f"unknown field `{key}`{did_you_mean(key, known)} (expected one of: {', '.join(sorted(known))})")
+                continue
+            seen[key] = (knode, vnode)
+        for s in specs:
+            if s.required and s.name not in seen:
+                self.err(node, f"{where}.{s.name}" if where else s.name, f"missing required field `{s.name}`")
+        return seen
+
+    def string(self, node: Node, fld: str, required: bool = True) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.err(node, fld, f"expected text, found {kind_name(node)}")
+            return None
+        value = str(node.value).strip()
+        if required and not value:
+            self.err(node, fld, "expected text, found an empty value")
+            return None
+        return value
+
+    def strings(self, node: Node, fld: str) -> list[tuple[str, Node]]:
+        if isinstance(node, ScalarNode) and node.value == "":
+            return []
+        if not isinstance(node, SequenceNode):
+            self.err(node, fld, f"expected a list of text items, found {kind_name(node)}")
+            return []
+        out = []
+        for i, item in enumerate(node.value):
+            v = self.string(item, f"{fld}[{i}]")
+            if v is not None:
+                out.append((v, item))
+        return out
+
+
+def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStudy, dict[str, Node]] | None:
+    fields = w.mapping(node, CASE_FIELDS, where)
+    if fields is None:
+        return None
+    vals: dict[str, Any] = {}
+    nodes: dict[str, Node] = {}
+    for spec in CASE_FIELDS:
+        if spec.name not in fields:
+            continue
+        knode, vnode = fields[spec.name]
+        nodes[spec.name] = vnode
+        fld = f"{where}.{spec.name}"
+        if spec.kind == "str":
+            vals[spec.name] = w.string(vnode, fld, required=spec.required)
+        elif spec.kind == "list":
+            vals[spec.name] = w.strings(vnode, fld)
+        elif spec.kind == "source":
+            src = w.mapping(vnode, SOURCE_FIELDS, fld)
+            if src is not None:
+                essay = w.string(src["essay"][1], f"{fld}.essay") if "essay" in src else None
+                quote = w.string(src["quote"][1], f"{fld}.quote") if "quote" in src else None
+                nodes["source.essay"] = src["essay"][1] if "essay" in src else vnode
+                nodes["source.quote"] = src["quote"][1] if "quote" in src else vnode
+                if essay is not None and quote is not None:
+                    vals["source"] = Source(essay, quote)
+    if any(vals.get(k) is None for k in ("name", "summary", "source")):
+        return None
+    cid = vals.get("id") or slugify(vals["name"])
+    why = check_slug(cid)
+    if why:
+        w.err(nodes.get("id", node), f"{where}.id", f"case study id {why}")
+        return None
+    extra = [t for t, _ in vals.get("topics", []) if t != home]
+    cs = CaseStudy(
+        id=cid,
+        name=vals["name"],
+        summary=vals["summary"],
+        source=vals["source"],
+        years=vals.get("years") or "",
+        places=[v for v, _ in vals.get("places", [])],
+        actors=[v for v, _ in vals.get("actors", [])],
+        topics=[home, *dict.fromkeys(extra)],
+        path=w.path,
+        line=pos(node)[0],
+    )
+    for i, (_t, tnode) in enumerate(vals.get("topics", [])):
+        nodes[f"topics[{i}]"] = tnode
+    return cs, nodes
+
+
+@dataclass
+class _Refs:
+    """Places that name other things, checked once every file is read."""
+
+    topic_refs: list[tuple[str, Node, str, str]] = field(default_factory=list)  # (slug, node, path, field)
+    sources: list[tuple[CaseStudy, Node, Node, str]] = field(default_factory=list)
+
+
+def load_topic(path: Path, report: Report, refs: _Refs) -> Topic | None:
+    """Load one topic file, adding its problems to ``report``."""
+    spath = str(path)
+    slug = slugify(path.stem)
+    why = check_slug(slug) or (None if slug == path.stem.lower() or slug else "is empty")
+    if why:
+        report.error(spath, 0, 0, "", f"topic file name {why}")
+        return None
+    try:
+        _text, root = load_file(path)
+    except ContentError as exc:
+        report.problems.extend(exc.problems)
+        return None
+    if root is None:
+        report.error(spath, 1, 1, "", "file is empty; expected a topic with title, summary and terms")
+        return None
+    w = _Walker(spath, report)
+    fields = w.mapping(root, TOPIC_FIELDS, "")
+    if fields is None:
+        return None
+    vals: dict[str, Any] = {}
+    for spec in TOPIC_FIELDS:
+        if spec.name not in fields:
+            continue
+        _k, vnode = fields[spec.name]
+        if spec.kind == "str":
+            vals[spec.name] = w.string(vnode, spec.name)
+        elif spec.kind == "list":
+            vals[spec.name] = w.strings(vnode, spec.name)
+        elif spec.kind == "cases":
+            cases: list[CaseStudy] = []
+            if isinstance(vnode, ScalarNode) and vnode.value == "":
+                pass
+            elif not isinstance(vnode, SequenceNode):
+                w.err(vnode, "case_studies", f"expected a list of case studies, found {kind_name(vnode)}")
+            else:
+                for i, item in enumerate(vnode.value):
+                    got = _case_study(w, item, f"case_studies[{i}]", slug)
+                    if got is None:
+                        continue
+                    cs, nodes = got
+                    cases.append(cs)
+                    for j, t in enumerate(cs.topics[1:]):
+                        tnode = next((n for k, n in nodes.items() if k.startswith("topics[") and n.value == t), item)
+                        refs.topic_refs.append((t, tnode, spath, f"case_studies[{i}].topics[{j}]"))
+                    refs.sources.append((cs, nodes["source.essay"], nodes["source.quote"], f"case_studies[{i}].source"))
+            vals["case_studies"] = cases
+    if vals.get("title") is None or vals.get("summary") is None or "terms" not in vals:
+        return None
+    if not vals["terms"]:
+        w.err(fields["terms"][1], "terms", "expected at least one term")
+    for i, (r, rnode) in enumerate(vals.get("related", [])):
+        refs.topic_refs.append((r, rnode, spath, f"related[{i}]"))
+    return Topic(
+        slug=slug,
+        title=vals["title"],
+        summary=vals["summary"],
+        terms=[t for t, _ in vals["terms"]],
+        related=[r for r, _ in vals.get("related", []) if r != slug],
+        pin=[p for p, _ in vals.get("pin", [])],
+        exclude=[p for p, _ in vals.get("exclude", [])],
+        case_studies=vals.get("case_studies", []),
+        path=spath,
+    )
+
+
+def topic_files(content_dir: Path) -> list[Path]:
+    d = content_dir / "topics"
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _essay_index(essays: list[Essay]) -> dict[str, tuple[str, list[tuple[int, int, int]]]]:
+    """Per essay: normalised full text, and (offset, line, section) marks to locate a quote."""
+    out: dict[str, tuple[str, list[tuple[int, int, int]]]] = {}
+    for e in essays:
+        parts: list[str] = []
+        marks: list[tuple[int, int, int]] = []
+        offset = 0
+        for si, s in enumerate(e.sections):
+            for b in s.blocks:
+                for line, text in b.source:
+                    t = normalize_quote(text)
+                    marks.append((offset, line, si))
+                    parts.append(t)
+                    offset += len(t) + 1
+        out[e.slug] = (" ".join(parts), marks)
+    return out
+
+
+def load_topics(content_dir: Path, essays: list[Essay]) -> list[Topic]:
+    """Load and cross-check every topic file; raise :class:`ContentError` listing every problem."""
+    report = Report()
+    refs = _Refs()
+    topics: list[Topic] = []
+    for path in topic_files(content_dir):
+        t = load_topic(path, report, refs)
+        if t is not None:
+            topics.append(t)
+    check_references(topics, essays, refs, report)
+    report.raise_if_errors()
+    return sorted(topics, key=lambda t: t.title.casefold())
+
+
+def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, report: Report) -> None:
+    by_slug: dict[str, Topic] = {}
+    for t in topics:
+        if t.slug in by_slug:
+            other = by_slug[t.slug]
+            report.error(t.path, 1, 1, "", f"topic slug `{t.slug}` collides with {other.path}; rename one of the files")
+        else:
+            by_slug[t.slug] = t
+    for slug, node, path, fld in refs.topic_refs:
+        if slug not in by_slug:
+            line, col = pos(node)
+            report.error(path, line, col, fld, f"no topic named `{slug}`{did_you_mean(slug, set(by_slug))}")
+    cases: dict[str, CaseStudy] = {}
+    for t in topics:
+        for cs in t.case_studies:
+            cs.topics = [x for x in cs.topics if x in by_slug]
+            if cs.id in cases:
+                o = cases[cs.id]
+                report.error(
+                    cs.path, cs.line, 1, "name", f"case study `{cs.id}` is defined twice: {o.path}:{o.line} and {cs.path}:{cs.line}"
+                )
+            else:
+                cases[cs.id] = cs
+    index = _essay_index(essays)
+    for cs, enode, qnode, fld in refs.sources:
+        if cs.source.essay not in index:
+            line, col = pos(enode)
+            report.error(cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(index))}")
+            continue
+        text, marks = index[cs.source.essay]
+        q = normalize_quote(cs.source.quote)
+        at = text.find(q) if q else -1
+        if at < 0:
+            line, col = pos(qnode)
+            report.error(
+                cs.path, line, col, f"{fld}.quote", f"case study `{cs.name}`: quoted text is not in essay `{cs.source.essay}`; quote a sentence exactly as the essay has it"
+            )
+            continue
+        mark = max((m for m in marks if m[0] <= at), default=marks[0])
+        cs.source.line, cs.source.section = mark[1], mark[2]
+
+
+def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
+    """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``."""
+    if not path.is_file():
+        return {}
+    report = Report()
+    _text, root = load_file(path)
+    if root is None:
+        return {}
+    w = _Walker(str(path), report)
+    out: dict[str, EssayMeta] = {}
+    if not isinstance(root, MappingNode):
+        w.err(root, "(top level)", f"expected a mapping of essay file names to metadata, found {kind_name(root)}")
+    else:
+        for knode, vnode in root.value:
+            fields = w.mapping(vnode, ESSAY_META_FIELDS, str(knode.value))
+            if fields is None:
+                continue
+            vals = {k: w.string(v, f"{knode.value}.{k}", required=False) or "" for k, (_kn, v) in fields.items()}
+            out[str(knode.value)] = EssayMeta(**vals)
+    report.raise_if_errors()
+    return out
+
+
+def _schema_for(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for s in specs:
+        if s.kind == "str":
+            p: dict[str, Any] = {"type": "string", "minLength": 1}
+        elif s.kind == "list":
+            p = {"type": "array", "items": {"type": "string", "minLength": 1}}
+        elif s.kind == "source":
+            p = _schema_for(SOURCE_FIELDS)
+        else:
+            p = {"type": "array", "items": _schema_for(CASE_FIELDS)}
+        p["description"] = s.doc
+        if s.example is not None and s.kind in ("str", "list") and s.example != "...":
+            p["examples"] = [s.example]
+        props[s.name] = p
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [s.name for s in specs if s.required],
+        "properties": props,
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of a topic file, generated from :data:`TOPIC_FIELDS` (``diplokb schema``)."""
+    schema = _schema_for(TOPIC_FIELDS)
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://diplokb.invalid/schema/topic.schema.json",
+        "title": "diplokb topic",
+        "description": "A topic of the diplokb knowledge base: one file per topic in content/topics/.",
+        **schema,
+    }
+
+
+__all__ = [
+    "CaseStudy",
+    "EssayMeta",
+    "Problem",
+    "Source",
+    "Topic",
+    "did_you_mean",
+    "json_schema",
+    "load_essay_meta",
+    "load_topics",
+]

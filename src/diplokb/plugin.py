@@ -1,0 +1,92 @@
+"""The MkDocs adapter: runs the pipeline and hands its pages to MkDocs, in memory.
+
+Validation happens in ``on_config``, before MkDocs empties ``site_dir``, so a content error never
+destroys the last good site. Under ``mkdocs serve`` a broken save is reported and the last good
+pages stay served; the fix brings the new pages back without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .errors import ContentError
+from .pipeline import Result, run
+from .render import nav
+
+log = logging.getLogger("mkdocs.plugins.diplokb")
+
+
+class KbConfig(Config):
+    content_dir = c.Type(str, default="content")
+    """Folder holding ``topics/*.yaml``, relative to ``mkdocs.yml``."""
+    seeds_dir = c.Type(str, default="seeds")
+    """Folder holding the essays (``*.txt``) and the optional ``essays.yaml``."""
+    set_nav = c.Type(bool, default=True)
+    """Build the navigation from the topics and essays (unless ``nav`` is set in ``mkdocs.yml``)."""
+    knowledge_json = c.Type(str, default="knowledge.json")
+    """Where the machine-readable export goes in the site; empty to skip it."""
+
+
+class DiplokbPlugin(BasePlugin[KbConfig]):
+    def __init__(self) -> None:
+        self.result: Result | None = None
+        self.last_good: Result | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
+        self.serving = command == "serve"
+
+    def _dirs(self, config: MkDocsConfig) -> tuple[Path, Path]:
+        root = Path(config.config_file_path or ".").resolve().parent
+        return root / self.config.content_dir, root / self.config.seeds_dir
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        content, seeds = self._dirs(config)
+        try:
+            self.result = run(content, seeds, directory_urls=config.use_directory_urls)
+        except ContentError as exc:
+            msg = f"diplokb: {len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
+            if self.serving and self.last_good is not None:
+                # Keep serving the last good pages; the fix will trigger the next rebuild.
+                log.error(msg + "\n  (still serving the last good version; save a fix to rebuild)")
+                self.result = self.last_good
+            else:
+                raise PluginError(msg) from None
+        else:
+            self.last_good = self.result
+            for w in self.result.warnings:
+                log.warning(f"diplokb: {w}")
+        if self.config.set_nav and not config.nav:
+            config.nav = nav(self.result.kb)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.result is not None
+        for path, md in self.result.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning(f"diplokb: docs/{path} is replaced by the generated page of the same name")
+                files.remove(existing)
+            inclusion = InclusionLevel.NOT_IN_NAV if path.startswith("case-studies/") and not path.endswith("index.md") else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, path, content=md, inclusion=inclusion))
+        if self.config.knowledge_json:
+            files.append(File.generated(config, self.config.knowledge_json, content=json.dumps(self.result.knowledge, ensure_ascii=False, indent=1)))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        for d in self._dirs(config):
+            if d.exists():
+                server.watch(str(d))
+        return server

@@ -1,0 +1,130 @@
+"""Reading YAML without PyYAML's traps: every value a string, no aliases, no duplicate keys.
+
+The composer builds a node tree (with 1-based line/column marks), which the model walks itself,
+so every value keeps where it came from and nothing is coerced (``NO`` stays ``"NO"``, ``0123``
+stays ``"0123"``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ContentError, Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 50
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses aliases and anchors at compose time, before anything can expand them."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            mark = event.start_mark
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in content files", mark
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise yaml.MarkedYAMLError(
+                None, None, f"anchors (&{anchor}) are not allowed in content files", event.start_mark
+            )
+        return Composer.compose_node(self, parent, index)  # type: ignore[arg-type]
+
+
+def decode(path: str, data: bytes) -> str:
+    """Bytes -> text, with errors naming the byte offset of a NUL or a non-UTF-8 byte."""
+    if len(data) > MAX_BYTES:
+        raise ContentError(Problem(path, 0, 0, "", f"file is {len(data)} bytes, over the {MAX_BYTES}-byte limit"))
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        col = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        raise ContentError(Problem(path, line, col, "", f"NUL byte at byte offset {nul}; expected UTF-8 text"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError(
+            Problem(path, line, col, "", f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; save the file as UTF-8")
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _depth_ok(text: str) -> int | None:
+    """Line of the first place nested deeper than MAX_DEPTH (flow brackets or indentation)."""
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    for n, ln in enumerate(text.split("\n"), 1):
+        if len(ln) - len(ln.lstrip(" -")) > MAX_DEPTH * 4:
+            return n
+    return None
+
+
+def compose(path: str, text: str) -> Node | None:
+    """Text -> node tree; YAML syntax problems become a :class:`ContentError` with 1-based marks."""
+    deep = _depth_ok(text)
+    if deep is not None:
+        raise ContentError(Problem(path, deep, 1, "", f"nested more than {MAX_DEPTH} levels deep"))
+    try:
+        return yaml.compose(text, Loader=_NoAliasLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        msg = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context_mark and exc.context_mark is not mark:
+            where = f" ({exc.context} at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+        else:
+            where = ""
+        if "\\t" in msg or "'\\t'" in str(exc):
+            msg = "tab character in indentation; indent with spaces"
+        line = mark.line + 1 if mark else 0
+        col = mark.column + 1 if mark else 0
+        if exc.context_mark and "quoted scalar" in (exc.context or ""):
+            line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+            msg = "unclosed quote: the string that starts here never ends"
+            where = ""
+        raise ContentError(Problem(path, line, col, "", f"{msg}{where}")) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(Problem(path, 0, 0, "", f"invalid YAML: {exc}")) from None
+    except RecursionError:
+        raise ContentError(Problem(path, 0, 0, "", "nested too deeply to read")) from None
+
+
+def load_file(path: Path) -> tuple[str, Node | None]:
+    """Read, size-check, decode and compose one YAML file."""
+    data = path.read_bytes()
+    text = decode(str(path), data)
+    return text, compose(str(path), text)
+
+
+def pos(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def kind_name(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, ScalarNode):
+        return f"text {node.value!r}" if node.value else "an empty value"
+    return "something else"
+
+
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "decode", "kind_name", "load_file", "pos"]
