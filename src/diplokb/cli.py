@@ -3,7 +3,7 @@
     diplokb check                 validate every topic file and essay
     diplokb parse FILE [--json]   show an essay's structure
     diplokb render --out DIR      write the generated pages as Markdown
-    diplokb schema                rewrite schema/topic.schema.json
+    diplokb schema                rewrite content/topic.schema.json
     diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
     diplokb suggest               candidate case studies the essays name that no topic holds
     diplokb serve                 mkdocs serve with live reload switched on
@@ -23,7 +23,7 @@ from .parse import parse_file
 from .pipeline import check, run
 from .suggest import suggest
 
-SCHEMA_PATH = Path("schema/topic.schema.json")
+SCHEMA_PATH = Path("content/topic.schema.json")
 
 
 def _print_problems(exc: KbError) -> None:

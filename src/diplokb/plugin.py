@@ -25,6 +25,8 @@ from .pipeline import Result, run
 from .render import nav
 
 log = logging.getLogger("mkdocs.plugins.diplokb")
+THEME_DIR = Path(__file__).parent / "theme"
+CSS = "assets/diplokb.css"
 
 
 class KbConfig(Config):
@@ -69,7 +71,13 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             for w in self.result.warnings:
                 log.warning(f"diplokb: {w}")
         if self.config.set_nav and not config.nav:
-            config.nav = nav(self.result.kb)
+            docs = Path(config.docs_dir)
+            own = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+            config.nav = nav(self.result.kb) + [p for p in own if p not in self.result.pages]
+        # The plugin's own templates and stylesheet (copied as a theme file); a custom_dir still overrides them.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
