@@ -204,7 +204,8 @@ def parse_text(text: str) -> Essay:
             para.source.append((lineno, s))
             continue
         lst = None
-        if is_heading_like(raw):
+        wrapped = idx + 1 < len(lines) and _continues(s, lines[idx + 1])
+        if is_heading_like(raw) and not wrapped:
             if not seen_content and title is None:
                 title, title_line, title_raw = _heading_text(raw), lineno, s
             else:

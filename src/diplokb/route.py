@@ -15,8 +15,8 @@ from .model import Topic
 from .parse import Essay, Section
 
 HEADING_WEIGHT = 4
-MIN_BODY_HITS = 3  # mentions needed in the text when the heading says nothing
-MIN_DENSITY = 1 / 80  # at least one mention per this many words
+MIN_BODY_HITS = 2  # mentions needed in the text when the heading says nothing
+MIN_DENSITY = 1 / 60  # ... and at least one mention per this many words
 MIN_SHARE = 0.3  # of the strongest topic's score in the same section
 # A term in the essay's own title is its subject: it is everywhere, so it says little about a section.
 BACKGROUND_WEIGHT = 0.25

@@ -42,6 +42,11 @@ def _names(sentence: str) -> list[str]:
     return out
 
 
+def _is_term(matcher: TermMatcher, name: str) -> bool:
+    """A name that is just a topic term ("Security Alliance") is a concept, not a case."""
+    return any(h.start == 0 and h.end == len(name) for h in matcher.finditer(name))
+
+
 def suggest(essays: list[Essay], topics: list[Topic]) -> str:
     known_quotes = [normalize_quote(c.source.quote) for t in topics for c in t.case_studies]
     known = TermMatcher((n, "x") for t in topics for c in t.case_studies for n in [c.name, *c.places])
@@ -56,7 +61,7 @@ def suggest(essays: list[Essay], topics: list[Topic]) -> str:
                     ns = normalize_quote(sentence)
                     if not _CUE.search(sentence) or any(ns in q or q in ns for q in known_quotes):
                         continue
-                    names = [n for n in _names(sentence) if not list(known.finditer(n))]
+                    names = [n for n in _names(sentence) if not list(known.finditer(n)) and not _is_term(matcher, n)]
                     names = [n for n in names if len(n) > 2 and n not in seen]
                     if not names or not (_YEAR.search(sentence) or any(len(n.split()) > 1 or n.isupper() for n in names)):
                         continue
