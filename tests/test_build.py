@@ -1,0 +1,167 @@
+"""The real MkDocs + Material build with the diplokb plugin."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA, mkdocs
+
+pytestmark = pytest.mark.slow
+
+TOPICS = ["alliances", "attaches", "nation-building", "peacekeeping", "soft-power"]
+ESSAYS = ["military-diplomacy-and-foreign-relations", "military-diplomacy-and-nation-building"]
+
+
+class _Attrs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [(tag, name) for name, _ in attrs]
+
+
+def attributes(html: str) -> list[tuple[str, str]]:
+    """(tag, attribute name) of every real attribute in the document."""
+    p = _Attrs()
+    p.feed(html)
+    return p.found
+
+
+def page(site: Path, rel: str) -> str:
+    return (site / rel / "index.html").read_text(encoding="utf-8")
+
+
+def test_seed_site_pages(seed_site: Path) -> None:
+    """The strict build makes home, five topic pages, two essay pages, the case-study index and knowledge.json."""
+    assert (seed_site / "index.html").is_file()
+    for t in TOPICS:
+        assert (seed_site / "topics" / t / "index.html").is_file()
+    for e in ESSAYS:
+        assert (seed_site / "essays" / e / "index.html").is_file()
+    assert (seed_site / "case-studies" / "index.html").is_file()
+    assert (seed_site / "actors" / "index.html").is_file()
+    assert (seed_site / "graph" / "index.html").is_file()
+    assert "<title>Attachés - " in page(seed_site, "topics/attaches")
+
+
+def test_knowledge_json(seed_site: Path) -> None:
+    """knowledge.json exports essays with anchored sections, topics with case studies, and links."""
+    k = json.loads((seed_site / "knowledge.json").read_text(encoding="utf-8"))
+    assert [e["slug"] for e in k["essays"]] == ESSAYS
+    sec = k["essays"][0]["sections"][2]
+    assert set(sec) >= {"heading", "level", "anchor", "line", "topics"}
+    html = page(seed_site, "essays/" + ESSAYS[0])
+    for s in k["essays"][0]["sections"]:
+        assert f'id="{s["anchor"]}"' in html
+    assert sorted(t["slug"] for t in k["topics"]) == TOPICS
+    peace = next(t for t in k["topics"] if t["slug"] == "peacekeeping")
+    assert {"name", "url"} <= set(peace["case_studies"][0])
+    assert any(c["name"] == "KFOR in Kosovo" for c in peace["case_studies"])
+    assert all(set(lk) == {"from", "to"} for lk in k["links"])
+    assert {"from": "topics/peacekeeping/", "to": "case-studies/kfor-in-kosovo/"} in k["links"]
+
+
+def test_topic_page_content(seed_site: Path) -> None:
+    """A topic page has its summary, filed sections linking back to the exact essay place, case studies, related topics."""
+    html = page(seed_site, "topics/peacekeeping")
+    assert "Peacekeeping sends military forces into conflict zones" in html
+    assert 'href="../../essays/military-diplomacy-and-foreign-relations/#military-diplomacy-and-peacekeeping-operations"' in html
+    assert "from: " in html
+    assert 'href="../../case-studies/kfor-in-kosovo/"' in html
+    assert 'id="related-topics"' in html and 'href="../nation-building/"' in html
+    assert '<meta name="description" content="Peacekeeping sends' in html
+
+
+def test_essay_page_keeps_structure(seed_site: Path) -> None:
+    """An essay page holds the full text with its headings, sub-sections, lists and filing notes."""
+    html = page(seed_site, "essays/military-diplomacy-and-nation-building")
+    assert re.search(r"<h2[^>]*>Tools of Military Diplomacy", html)
+    assert re.search(r"<h3[^>]*>Defense Attachés", html)
+    assert "<ol>" in html and "<li>Building Trust with Local Populations:" in html
+    assert "Filed under:" in html
+    assert "See also" not in html.split('<article', 1)[1].split("scrape-debris")[0]
+
+
+def test_docs_folder_untouched(seed_site: Path) -> None:
+    """Generated pages live in memory: the docs folder holds only what people wrote."""
+    docs = seed_site.parent / "content" / "pages"
+    assert sorted(p.name for p in docs.rglob("*")) == ["about.md"]
+
+
+def test_new_essay_appears(project: Path) -> None:
+    """A third essay dropped into seeds/ appears parsed, routed and linked, with no code change."""
+    for src in (DATA / "essays").glob("*.txt"):
+        shutil.copy(src, project / "seeds" / src.name)
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 0, res.stderr
+    site = project / "site"
+    html = page(site, "essays/stabilisation-in-the-caribbean")
+    assert "Stabilisation and Military Diplomacy in the Caribbean" in html
+    assert 'id="lessons-from-haiti"' in html
+    peace = page(site, "topics/peacekeeping")
+    assert "essays/stabilisation-in-the-caribbean/#lessons-from-haiti" in peace
+    assert "essays/defence-cooperation-in-the-pacific/#lessons-from-bougainville" in peace
+    home = page(site, "")
+    assert 'href="essays/defence-cooperation-in-the-pacific/"' in home
+
+
+def test_new_topic_is_a_file(project: Path) -> None:
+    """A new topic is a new YAML file: it gets a page, sections and navigation, no code or config change."""
+    (project / "content/topics/training.yaml").write_text(
+        "title: Military training\nsummary: Training partner forces. It builds capacity.\nterms: [joint exercise, training program, military training]\n"
+        "related: [alliances, nation-building]\n",
+        encoding="utf-8",
+    )
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 0, res.stderr
+    html = page(project / "site", "topics/training")
+    assert "Military Training and Joint Exercises" in html
+    assert 'href="../training/"' in page(project / "site", "topics/alliances")
+
+
+def test_content_error_fails_before_site_is_touched(project: Path) -> None:
+    """A broken topic file fails `mkdocs build` (strict or not) with file:line, and the last good site survives."""
+    assert mkdocs(project, "build").returncode == 0
+    marker = project / "site" / "index.html"
+    before = marker.read_bytes()
+    (project / "content/topics/alliances.yaml").write_text("title: A\nsummry: B\nterms: [x]\n", encoding="utf-8")
+    for args in (["build"], ["build", "--strict"]):
+        res = mkdocs(project, *args)
+        assert res.returncode == 1
+        assert "content/topics/alliances.yaml:2:1: summry: unknown field `summry`; did you mean `summary`?" in res.stderr
+        assert "Traceback" not in res.stderr
+    assert marker.read_bytes() == before
+
+
+def test_hostile_yaml_is_text(project: Path) -> None:
+    """A <script>, event handlers and Markdown link syntax in YAML fields reach the site as text only."""
+    path = project / "content/topics/soft-power.yaml"
+    text = path.read_text(encoding="utf-8")
+    evil_title = "Soft </title><script>alert(1)</script> power"
+    evil_summary = "<script>alert(1)</script><img src=x onerror=alert(1)> and [x](javascript:alert(1)) {: onclick=x } | #"
+    text = text.replace("title: Soft power", f"title: {json.dumps(evil_title)}")
+    text = text.replace("  - name: EUTM Mali", f"  - name: {json.dumps('EUTM ](javascript:alert(1)) [x] ]: | Mali')}", 1)
+    text = re.sub(r"summary: >-\n(  .*\n)+?terms:", f"summary: {json.dumps(evil_summary)}\nterms:", text, count=1)
+    path.write_text(text, encoding="utf-8")
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 0, res.stderr
+    site = project / "site"
+    for html_path in site.rglob("*.html"):
+        html = html_path.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S)
+        assert not any("alert(1)" in s for s in scripts), html_path
+        assert not [a for a in attributes(html) if a[1].startswith("on")], html_path
+        assert "javascript:" not in " ".join(re.findall(r'href="([^"]*)"', html)), html_path
+    topic = page(site, "topics/soft-power")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in topic
+    case = page(site, "case-studies")
+    assert "EUTM ](javascript:alert(1)) [x] ]: | Mali" in re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), case.replace("&amp;", "&"))
+    rows = re.findall(r"<tr>(.*?)</tr>", case, flags=re.S)
+    assert all(r.count("<td") in (0, 4) for r in rows)  # the '|' did not split a table cell

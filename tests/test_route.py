@@ -1,0 +1,103 @@
+"""Routing: sections are filed under topics by what they say, not by what they are called."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from diplokb.model import load_topics
+from diplokb.parse import parse_file, parse_text
+from diplokb.route import route
+
+from .conftest import CONTENT, DATA, SEEDS
+
+ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+TOPICS = load_topics(CONTENT, ESSAYS)
+ROUTING = route(ESSAYS, TOPICS)
+
+
+def filed(heading: str | None, essay: str | None = None) -> list[str]:
+    for e in ESSAYS:
+        if essay and e.slug != essay:
+            continue
+        for i, s in enumerate(e.sections):
+            if s.heading == heading:
+                return ROUTING.topics_of(e.slug, i)
+    raise KeyError(heading)
+
+
+@pytest.mark.parametrize(
+    ("heading", "topic"),
+    [
+        ("Diplomatic Engagements and Alliances", "alliances"),
+        ("Strategic Partnerships", "alliances"),
+        ("The Importance of Military Attachés", "attaches"),
+        ("Defense Attachés", "attaches"),
+        ("Military Diplomacy and Peacekeeping Operations", "peacekeeping"),
+        ("Case Studies of Successful Peacekeeping Efforts", "peacekeeping"),
+        ("The Impact of Military Diplomacy on Civil-Military Relations", "nation-building"),
+        ("The Relationship between Military Diplomacy and Soft Power", "soft-power"),
+        ("Disaster Relief Operations", "soft-power"),
+    ],
+)
+def test_primary_topic(heading: str, topic: str) -> None:
+    """Sections about a topic are filed under it, strongest topic first."""
+    assert filed(heading)[0] == topic
+
+
+def test_several_topics() -> None:
+    """A section can be filed under several topics."""
+    assert set(filed("Key Strategies in Military Diplomacy")) == {"alliances", "attaches"}
+    assert set(filed("Contribution to International Security")) == {"alliances", "peacekeeping"}
+
+
+@pytest.mark.parametrize("heading", [None, "Challenges Faced in Military Diplomacy", "Challenges in Military Diplomacy"])
+def test_general_sections_stay_on_essay(heading: str | None) -> None:
+    """Introductions and general challenges fit no topic and stay on their essay page."""
+    for e in ESSAYS:
+        for i, s in enumerate(e.sections):
+            if s.heading == heading:
+                assert ROUTING.topics_of(e.slug, i) == []
+
+
+def test_content_not_heading() -> None:
+    """'Lessons from Haiti' about a UN stabilisation mission goes under peacekeeping; its heading names no topic."""
+    essay = parse_file(DATA / "essays" / "stabilisation-in-the-caribbean.txt")
+    r = route([essay], TOPICS)
+    i = next(i for i, s in enumerate(essay.sections) if s.heading == "Lessons from Haiti")
+    assert r.topics_of(essay.slug, i) == ["peacekeeping"]
+    assert "mentions in the text" in r.filings[essay.slug][i].reasons["peacekeeping"]
+
+
+def test_pin_and_exclude() -> None:
+    """A topic's `pin` and `exclude` lists override what the text says, for the headings they name."""
+    text = "Essay Title\n\nA Quiet Section\n\nNothing relevant is said here at all.\n\nAlliance Politics\n\nThe alliance and its allies and NATO met.\n"
+    essay = parse_text(text)
+    essay.slug = "x"
+    topics = [replace(t, pin=["A quiet section"]) if t.slug == "soft-power" else t for t in TOPICS]
+    topics = [replace(t, exclude=["alliance politics"]) if t.slug == "alliances" else t for t in topics]
+    r = route([essay], topics)
+    assert r.topics_of("x", 0) == ["soft-power"]
+    assert r.filings["x"][0].reasons["soft-power"] == "pinned in the topic file"
+    assert "alliances" not in r.topics_of("x", 1)
+    assert "alliances" in route([essay], TOPICS).topics_of("x", 1)
+
+
+def test_essay_subject_is_background() -> None:
+    """A term in the essay's own title (its subject) does not by itself file a section."""
+    text = "Soft Power Today\n\nA Section\n\nSoft power is everywhere. Soft power again, and the weather.\n"
+    essay = parse_text(text)
+    essay.slug = "y"
+    assert route([essay], TOPICS).topics_of("y", 0) == []
+    essay2 = parse_text(text.replace("Soft Power Today", "Essays on the World"))
+    essay2.slug = "z"
+    assert route([essay2], TOPICS).topics_of("z", 0) == ["soft-power"]
+
+
+def test_by_topic_is_reverse_of_filings() -> None:
+    """`by_topic` lists exactly the sections whose filings name the topic."""
+    for t in TOPICS:
+        expected = [(e.slug, i) for e in ESSAYS for i in range(len(e.sections)) if t.slug in ROUTING.topics_of(e.slug, i)]
+        assert ROUTING.by_topic[t.slug] == expected
+        assert expected, f"{t.slug} has no section"
