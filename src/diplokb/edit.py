@@ -124,7 +124,9 @@ def add_case_study(
         last = cs_val.value[-1]
         end = last.end_mark
         last_line = end.line - 1 if end.column == 0 else end.line
-        # Skip trailing blank/comment lines that belong to the next key, not the list.
+        # The node's end runs on over trailing blank and comment lines: those stay after the new entry.
+        while last_line > last.start_mark.line and (not lines[last_line].strip() or lines[last_line].lstrip().startswith("#")):
+            last_line -= 1
         new = insert_after_line(last_line, _indent(body, indent))
         start_line = last_line + 2
     else:

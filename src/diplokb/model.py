@@ -348,16 +348,18 @@ def load_topics(content_dir: Path, essays: list[Essay]) -> list[Topic]:
     report = Report()
     refs = _Refs()
     topics: list[Topic] = []
-    for path in topic_files(content_dir):
+    files = topic_files(content_dir)
+    for path in files:
         t = load_topic(path, report, refs)
         if t is not None:
             topics.append(t)
-    check_references(topics, essays, refs, report)
+    # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
+    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files})
     report.raise_if_errors()
     return sorted(topics, key=lambda t: t.title.casefold())
 
 
-def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, report: Report) -> None:
+def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, report: Report, existing: set[str] | None = None) -> None:
     by_slug: dict[str, Topic] = {}
     for t in topics:
         if t.slug in by_slug:
@@ -365,10 +367,11 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
             report.error(t.path, 1, 1, "", f"topic slug `{t.slug}` collides with {other.path}; rename one of the files")
         else:
             by_slug[t.slug] = t
+    names = set(by_slug) | (existing or set())
     for slug, node, path, fld in refs.topic_refs:
-        if slug not in by_slug:
+        if slug not in names:
             line, col = pos(node)
-            report.error(path, line, col, fld, f"no topic named `{slug}`{did_you_mean(slug, set(by_slug))}")
+            report.error(path, line, col, fld, f"no topic named `{slug}`{did_you_mean(slug, names)}")
     cases: dict[str, CaseStudy] = {}
     for t in topics:
         for cs in t.case_studies:

@@ -19,7 +19,9 @@ from .text import normalize_quote
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 _CUE = re.compile(
-    r"\b(example|case|instance|such as|like|notabl[ey]|illustrat\w*|exemplif\w*|following the|during)\b", re.IGNORECASE
+    r"\b(example|case|instance|such as|like|notabl[ey]|similarly|illustrat\w*|exemplif\w*|following the|during|"
+    r"mission|operation|involvement|deployment|engagement)\b",
+    re.IGNORECASE,
 )
 _PROPER = re.compile(
     r"(?:(?<=\s)|(?<=^))((?:[A-Z][\w’'\-]*|[A-Z]{2,})(?:\s+(?:of|the|in|and|for|de)?\s*(?:[A-Z][\w’'\-]*|[A-Z]{2,}))*)"
@@ -36,7 +38,7 @@ def _names(sentence: str) -> list[str]:
         while words and words[0] in _GENERIC:
             words = words[1:]
         name = " ".join(words)
-        if not name or (len(words) == 1 and not name.isupper() and m.start() == 0):
+        if not name or (m.start() == 0 and not name.isupper()):  # sentence-initial capitals prove nothing
             continue
         out.append(name.replace("’s", "").replace("'s", ""))
     return out
@@ -61,12 +63,12 @@ def suggest(essays: list[Essay], topics: list[Topic]) -> str:
                     ns = normalize_quote(sentence)
                     if not _CUE.search(sentence) or any(ns in q or q in ns for q in known_quotes):
                         continue
-                    names = [n for n in _names(sentence) if not list(known.finditer(n)) and not _is_term(matcher, n)]
+                    names = [n for n in _names(sentence) if not list(known.finditer(n)) and not (_is_term(matcher, n) and not n.isupper())]
                     names = [n for n in names if len(n) > 2 and n not in seen]
                     if not names or not (_YEAR.search(sentence) or any(len(n.split()) > 1 or n.isupper() for n in names)):
                         continue
-                    name = max(names, key=len)
-                    seen.add(name)
+                    name = ", ".join(names[:3])
+                    seen.update(names)
                     year = _YEAR.search(sentence)
                     topics_here = routing.topics_of(e.slug, i) or [t.slug for t in topics[:1]]
                     out.append(

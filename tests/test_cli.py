@@ -1,0 +1,203 @@
+"""The `diplokb` command: check, render, schema, new case-study, suggest."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from diplokb import edit
+from diplokb.errors import ContentError
+
+from .conftest import ROOT, diplokb
+
+FIVE_MISTAKES = """\
+title: Alliances
+summry: A misspelt key.
+terms:
+\t- tab
+related: [peacekeeping]
+"""
+
+
+def test_check_ok(project: Path) -> None:
+    """`diplokb check` passes on the shipped content and says what it checked."""
+    res = diplokb(project, "check")
+    assert res.returncode == 0, res.stderr
+    assert "5 topics" in res.stdout and "2 essays" in res.stdout
+
+
+def test_check_lists_every_mistake(project: Path) -> None:
+    """Five different mistakes in five files are all reported, each with its line, and exit 1."""
+    topics = project / "content" / "topics"
+    (topics / "alliances.yaml").write_text("title: Alliances\nsummry: A misspelt key.\nterms: [alliance]\n", encoding="utf-8")
+    (topics / "attaches.yaml").write_text("title: Attachés\nsummary: S.\nterms:\n\t- tab\n", encoding="utf-8")
+    (topics / "peacekeeping.yaml").write_text("title: P\nsummary: S.\nterms: [p]\nrelated: [alliancs]\n", encoding="utf-8")
+    nb = (topics / "nation-building.yaml").read_text(encoding="utf-8")
+    (topics / "nation-building.yaml").write_text(nb.replace("One notable case is", "One notable example is"), encoding="utf-8")
+    (topics / "soft-power.yaml").write_text("title: Soft power\ntitle: Again\nsummary: S.\nterms: [soft power]\n", encoding="utf-8")
+    res = diplokb(project, "check")
+    assert res.returncode == 1
+    err = res.stderr.splitlines()
+    expected = [
+        "content/topics/alliances.yaml:2:1: summry: unknown field `summry`; did you mean `summary`?",
+        "content/topics/attaches.yaml:4:1: tab character in indentation; indent with spaces",
+        "content/topics/peacekeeping.yaml:4:11: related[0]: no topic named `alliancs`; did you mean `alliances`?",
+        "content/topics/soft-power.yaml:2:1: title: duplicate key `title` (lines 1 and 2); keep one",
+        "content/topics/nation-building.yaml:37:14: case_studies[0].source.quote: case study `United States in South Korea after 1953`",
+    ]
+    for e in expected:
+        assert any(line.startswith(e) for line in err), (e, err)
+    assert "Traceback" not in res.stderr
+
+
+def test_render_to_folder(project: Path, tmp_path: Path) -> None:
+    """`diplokb render --out DIR` writes every page as Markdown and knowledge.json, nothing elsewhere."""
+    out = tmp_path / "out"
+    res = diplokb(project, "render", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert "index.md" in files and "topics/attaches.md" in files and "knowledge.json" in files
+    assert (out / "topics/attaches.md").read_text(encoding="utf-8").startswith('---\ntitle: "Attach')
+    assert not (project / "content" / "pages" / "index.md").exists()
+
+
+def test_schema_is_current() -> None:
+    """The JSON Schema in the repository is what `diplokb schema` would write."""
+    res = diplokb(ROOT, "schema", "--check")
+    assert res.returncode == 0, res.stderr
+
+
+def test_schema_stale_detected(tmp_path: Path) -> None:
+    """`diplokb schema --check` fails on a stale schema, and `diplokb schema` rewrites it."""
+    path = tmp_path / "topic.schema.json"
+    path.write_text("{}", encoding="utf-8")
+    assert diplokb(ROOT, "schema", "--check", "--out", str(path)).returncode == 1
+    assert diplokb(ROOT, "schema", "--out", str(path)).returncode == 0
+    assert json.loads(path.read_text(encoding="utf-8"))["required"] == ["title", "summary", "terms"]
+
+
+def test_topic_files_point_to_schema() -> None:
+    """Each topic file starts with the yaml-language-server schema line, so editors check it."""
+    for p in sorted((ROOT / "content" / "topics").glob("*.yaml")):
+        assert p.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../topic.schema.json\n"), p
+
+
+def test_new_case_study_template_keeps_bytes(project: Path) -> None:
+    """`new case-study` appends a commented template and keeps every existing byte, comment and key order."""
+    path = project / "content/topics/peacekeeping.yaml"
+    original = path.read_bytes()
+    res = diplokb(project, "new", "case-study", "--topic", "peacekeeping")
+    assert res.returncode == 0, res.stderr
+    new = path.read_bytes()
+    assert new.startswith(original)
+    assert b"# - name: Name of the case study" in new[len(original) :]
+    assert diplokb(project, "check").returncode == 0
+
+
+def test_new_case_study_entry_inserted_in_list(project: Path) -> None:
+    """With --name, --essay and --quote a real entry goes at the end of case_studies; the rest stays byte for byte."""
+    path = project / "content/topics/alliances.yaml"
+    path.write_bytes(path.read_bytes() + b"# a trailing comment the user wrote\n")
+    original = path.read_text(encoding="utf-8")
+    quote = "The African Union\u2019s peacekeeping missions also reflect effective military diplomacy."
+    res = diplokb(project, "new", "case-study", "--topic", "alliances", "--name", "AU peacekeeping",
+                  "--essay", "military-diplomacy-and-foreign-relations", "--quote", quote)
+    assert res.returncode == 0, res.stderr
+    new = path.read_text(encoding="utf-8")
+    ops = difflib.SequenceMatcher(a=original.splitlines(), b=new.splitlines(), autojunk=False).get_opcodes()
+    changes = [op for op in ops if op[0] != "equal"]
+    assert [op[0] for op in changes] == ["insert"]  # one insertion, nothing replaced or deleted
+    added = new.splitlines()[changes[0][3] : changes[0][4]]
+    assert added[0] == '  - name: "AU peacekeeping"'
+    assert new.rstrip().endswith("# a trailing comment the user wrote")
+    res = diplokb(project, "check")
+    assert res.returncode == 0, res.stderr
+
+
+def test_new_case_study_into_empty_list(project: Path) -> None:
+    """A topic with `case_studies: []` gets a real entry; only the `[]` goes."""
+    path = project / "content/topics/attaches.yaml"
+    res = diplokb(project, "new", "case-study", "--topic", "attaches", "--name", "Attachés in embassies",
+                  "--essay", "military-diplomacy-and-nation-building",
+                  "--quote", "Defense attachés serve as military representatives in embassies and provide crucial insights on political-military relations.")
+    assert res.returncode == 0, res.stderr
+    assert "case_studies:\n  - name:" in path.read_text(encoding="utf-8")
+    assert diplokb(project, "check").returncode == 0
+
+
+def test_new_case_study_refuses_fake_quote(project: Path) -> None:
+    """A quote that is not in the essay is refused and the file is not touched."""
+    path = project / "content/topics/alliances.yaml"
+    before = path.read_bytes()
+    res = diplokb(project, "new", "case-study", "--topic", "alliances", "--name", "X",
+                  "--essay", "military-diplomacy-and-foreign-relations", "--quote", "Not a sentence of the essay.")
+    assert res.returncode == 1 and "not in essay" in res.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("topic", ["../../etc/passwd", "CON", "nope"])
+def test_new_case_study_bad_topic(project: Path, topic: str) -> None:
+    """An unsafe or unknown --topic is refused without writing anything."""
+    before = {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()}
+    res = diplokb(project, "new", "case-study", "--topic", topic)
+    assert res.returncode == 2
+    assert {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()} == before
+
+
+def test_failure_mid_write_keeps_original(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure in the middle of writing leaves the original file intact and no temporary file behind."""
+    path = project / "content/topics/peacekeeping.yaml"
+    before = path.read_bytes()
+
+    def boom(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError, match="disk full"):
+        edit.add_case_study(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(".tmp"))
+
+
+def test_add_case_study_rejects_broken_yaml(project: Path) -> None:
+    """A topic file that does not parse is reported, not rewritten."""
+    path = project / "content/topics/peacekeeping.yaml"
+    path.write_text("title: [unclosed\n", encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(ContentError):
+        edit.add_case_study(path)
+    assert path.read_bytes() == before
+
+
+def test_suggest_finds_missing_case(project: Path) -> None:
+    """`diplokb suggest` proposes a case the essays name once it is taken out of the YAML, and writes nothing."""
+    path = project / "content/topics/peacekeeping.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - name: KFOR in Kosovo")
+    end = text.index("  - name: African Union in Sudan")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    res = diplokb(project, "suggest")
+    assert res.returncode == 0, res.stderr
+    assert "Kosovo" in res.stdout and "KFOR" in res.stdout
+    assert "quote: \"Similarly, NATO\u2019s involvement in Kosovo through the KFOR mission" in res.stdout
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_suggest_output_is_pasteable(project: Path) -> None:
+    """A suggestion pasted under case_studies: passes `diplokb check` (the quote is real)."""
+    path = project / "content/topics/peacekeeping.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - name: KFOR in Kosovo")
+    end = text.index("  - name: African Union in Sudan")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    out = diplokb(project, "suggest").stdout
+    block = out.split("\n\n")[0]
+    entry = "\n".join("  " + ln for ln in block.splitlines() if not ln.startswith("#"))
+    path.write_text(path.read_text(encoding="utf-8") + entry + "\n", encoding="utf-8")
+    res = diplokb(project, "check")
+    assert res.returncode == 0, res.stderr
