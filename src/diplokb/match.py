@@ -8,6 +8,7 @@ Matching is case- and accent-insensitive ("attache" finds "Attachés"), accepts 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -16,8 +17,29 @@ from .text import fold
 _SEP = re.compile(r"[\s\-\u2010\u2011]+")
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _fold_grouped(text: str) -> tuple[str, list[int]]:
+    """Fold a letter and the combining marks after it to one character; map folded offsets back."""
+    out: list[str] = []
+    starts: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _COMBINING.match(text, j):
+            j += 1
+        composed = unicodedata.normalize("NFC", text[i:j])
+        out.append(fold(composed)[0])
+        starts.append(i)
+        i = j
+    starts.append(n)
+    return "".join(out), starts
+
+
 def canonical(term: str) -> str:
-    return _SEP.sub(" ", fold(term).strip())
+    text = unicodedata.normalize("NFC", term)
+    return _SEP.sub(" ", fold(text).strip())
 
 
 def _pattern(term: str) -> str:
@@ -65,10 +87,16 @@ class TermMatcher:
     def finditer(self, text: str) -> Iterator[Hit]:
         if self.regex is None or not text:
             return
-        folded = fold(text)
+        if _COMBINING.search(text):  # decomposed accents (NFD): fold each letter with its marks
+            folded, starts = _fold_grouped(text)
+        else:
+            folded, starts = fold(text), None
         for m in self.regex.finditer(folded):
+            a, b = m.start(), m.end()
+            if starts is not None:
+                a, b = starts[a], starts[b]
             for key in self._lookup(m.group(0)):
-                yield Hit(m.start(), m.end(), key, text[m.start() : m.end()])
+                yield Hit(a, b, key, text[a:b])
 
     def count(self, text: str) -> dict[str, int]:
         out: dict[str, int] = {}
