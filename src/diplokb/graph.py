@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from .link import ACTORS, KnowledgeBase, case_page, essay_page, topic_page
 
 GAP = 26.0  # minimum distance between neighbours on a ring
-LABEL_LIMIT = 120  # rings with more nodes than this show names on hover only
+LABEL_LIMIT = 120
+FIT_LIMIT = 150  # graphs with more nodes than this keep their natural size inside a scrolling box  # rings with more nodes than this show names on hover only
 
 
 @dataclass
@@ -50,8 +51,10 @@ def _svg(nodes: list[_Node], edges: list[tuple[str, str]], url: Callable[[str], 
     minx, maxx, miny, maxy = min(xs) - pad, max(xs) + pad, min(ys) - 40, max(ys) + 40
     w, h = maxx - minx, maxy - miny
     parts = [
+        # Small graphs scale to the column; big ones keep their size and scroll, so labels stay readable.
         f'<div class="kb-graph"><svg xmlns="http://www.w3.org/2000/svg" viewBox="{minx:.0f} {miny:.0f} {w:.0f} {h:.0f}" '
-        f'width="{w:.0f}" height="{h:.0f}" role="group" aria-label="{html.escape(title)}">',
+        + (f'width="{w:.0f}" height="{h:.0f}"' if len(nodes) > FIT_LIMIT else 'width="100%"')
+        + f' role="group" aria-label="{html.escape(title)}">',
         '<g class="kb-edges">',
     ]
     for a, b in edges:
