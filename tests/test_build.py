@@ -86,7 +86,7 @@ def test_essay_page_keeps_structure(seed_site: Path) -> None:
     assert re.search(r"<h3[^>]*>Defense Attachés", html)
     assert "<ol>" in html and "<li>Building Trust with Local Populations:" in html
     assert "Filed under:" in html
-    assert "See also" not in html.split('<article', 1)[1].split("scrape-debris")[0]
+    assert "See also" not in html.split("<article", 1)[1].split("scrape-debris")[0]
 
 
 def test_docs_folder_untouched(seed_site: Path) -> None:
@@ -165,3 +165,43 @@ def test_hostile_yaml_is_text(project: Path) -> None:
     assert "EUTM ](javascript:alert(1)) [x] ]: | Mali" in re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), case.replace("&amp;", "&"))
     rows = re.findall(r"<tr>(.*?)</tr>", case, flags=re.S)
     assert all(r.count("<td") in (0, 4) for r in rows)  # the '|' did not split a table cell
+
+
+def test_odd_essays_warn_and_say_so(project: Path) -> None:
+    """20/8. Empty, headings-only and non-UTF-8 essays build with a clear warning and a page that says so."""
+    seeds = project / "seeds"
+    (seeds / "empty-essay.txt").write_text("", encoding="utf-8")
+    (seeds / "only-headings.txt").write_text("A Title\n\nFirst Heading\n\nSecond Heading\n", encoding="utf-8")
+    (seeds / "latin-one.txt").write_bytes(b"A Title\n\nSome caf\xe9 prose about peacekeeping missions.\n")
+    res = mkdocs(project, "build")
+    assert res.returncode == 0, res.stderr
+    assert "seeds/empty-essay.txt:1:1: essay has no paragraphs" in res.stderr
+    assert "seeds/only-headings.txt:1:1: essay has no paragraphs" in res.stderr
+    assert "seeds/latin-one.txt:3:9: byte 0xe9 at byte offset 17 is not UTF-8" in res.stderr
+    site = project / "site"
+    assert "This essay has no text yet." in page(site, "essays/empty-essay")
+    assert "(no text under this heading)" in page(site, "essays/only-headings")
+    assert "Some caf\ufffd prose" in page(site, "essays/latin-one")
+    strict = mkdocs(project, "build", "--strict")
+    assert strict.returncode == 1 and "essay has no paragraphs" in strict.stderr
+
+
+def test_build_and_commands_never_rewrite_curated_files(project: Path, tmp_path: Path) -> None:
+    """No build or read-only command changes a byte of content/ or seeds/."""
+    from .conftest import diplokb
+
+    def snapshot() -> dict[str, bytes]:
+        return {
+            p.relative_to(project).as_posix(): p.read_bytes() for d in ("content", "seeds") for p in (project / d).rglob("*") if p.is_file()
+        }
+
+    before = snapshot()
+    assert mkdocs(project, "build", "--strict").returncode == 0
+    for args in (
+        ["check"],
+        ["suggest"],
+        ["render", "--out", str(tmp_path / "r")],
+        ["parse", "seeds/military-diplomacy-and-nation-building.txt", "--json"],
+    ):
+        assert diplokb(project, *args).returncode == 0, args
+    assert snapshot() == before

@@ -104,8 +104,19 @@ def test_new_case_study_entry_inserted_in_list(project: Path) -> None:
     path.write_bytes(path.read_bytes() + b"# a trailing comment the user wrote\n")
     original = path.read_text(encoding="utf-8")
     quote = "The African Union\u2019s peacekeeping missions also reflect effective military diplomacy."
-    res = diplokb(project, "new", "case-study", "--topic", "alliances", "--name", "AU peacekeeping",
-                  "--essay", "military-diplomacy-and-foreign-relations", "--quote", quote)
+    res = diplokb(
+        project,
+        "new",
+        "case-study",
+        "--topic",
+        "alliances",
+        "--name",
+        "AU peacekeeping",
+        "--essay",
+        "military-diplomacy-and-foreign-relations",
+        "--quote",
+        quote,
+    )
     assert res.returncode == 0, res.stderr
     new = path.read_text(encoding="utf-8")
     ops = difflib.SequenceMatcher(a=original.splitlines(), b=new.splitlines(), autojunk=False).get_opcodes()
@@ -121,9 +132,19 @@ def test_new_case_study_entry_inserted_in_list(project: Path) -> None:
 def test_new_case_study_into_empty_list(project: Path) -> None:
     """A topic with `case_studies: []` gets a real entry; only the `[]` goes."""
     path = project / "content/topics/attaches.yaml"
-    res = diplokb(project, "new", "case-study", "--topic", "attaches", "--name", "Attachés in embassies",
-                  "--essay", "military-diplomacy-and-nation-building",
-                  "--quote", "Defense attachés serve as military representatives in embassies and provide crucial insights on political-military relations.")
+    res = diplokb(
+        project,
+        "new",
+        "case-study",
+        "--topic",
+        "attaches",
+        "--name",
+        "Attachés in embassies",
+        "--essay",
+        "military-diplomacy-and-nation-building",
+        "--quote",
+        "Defense attachés serve as military representatives in embassies and provide crucial insights on political-military relations.",
+    )
     assert res.returncode == 0, res.stderr
     assert "case_studies:\n  - name:" in path.read_text(encoding="utf-8")
     assert diplokb(project, "check").returncode == 0
@@ -133,8 +154,19 @@ def test_new_case_study_refuses_fake_quote(project: Path) -> None:
     """A quote that is not in the essay is refused and the file is not touched."""
     path = project / "content/topics/alliances.yaml"
     before = path.read_bytes()
-    res = diplokb(project, "new", "case-study", "--topic", "alliances", "--name", "X",
-                  "--essay", "military-diplomacy-and-foreign-relations", "--quote", "Not a sentence of the essay.")
+    res = diplokb(
+        project,
+        "new",
+        "case-study",
+        "--topic",
+        "alliances",
+        "--name",
+        "X",
+        "--essay",
+        "military-diplomacy-and-foreign-relations",
+        "--quote",
+        "Not a sentence of the essay.",
+    )
     assert res.returncode == 1 and "not in essay" in res.stderr
     assert path.read_bytes() == before
 
@@ -184,7 +216,7 @@ def test_suggest_finds_missing_case(project: Path) -> None:
     res = diplokb(project, "suggest")
     assert res.returncode == 0, res.stderr
     assert "Kosovo" in res.stdout and "KFOR" in res.stdout
-    assert "quote: \"Similarly, NATO\u2019s involvement in Kosovo through the KFOR mission" in res.stdout
+    assert 'quote: "Similarly, NATO\u2019s involvement in Kosovo through the KFOR mission' in res.stdout
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
 

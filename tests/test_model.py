@@ -94,7 +94,9 @@ def test_tab_indentation(tmp_path: Path) -> None:
 
 def test_duplicate_keys(tmp_path: Path) -> None:
     """4. Duplicate keys, top level and inside a case study, are errors naming both lines."""
-    text = GOOD.replace("terms: [test term]\n", "terms: [test term]\ntitle: Again\n").replace("    years: \"1999\"\n", '    years: "1999"\n    years: "2000"\n')
+    text = GOOD.replace("terms: [test term]\n", "terms: [test term]\ntitle: Again\n").replace(
+        '    years: "1999"\n', '    years: "1999"\n    years: "2000"\n'
+    )
     msgs = problems(tmp_path, {"test.yaml": text})
     assert any("duplicate key `title` (lines 1 and 4)" in m for m in msgs)
     assert any("case_studies[0].years" in m and "duplicate key `years` (lines 8 and 9)" in m for m in msgs)
@@ -171,7 +173,9 @@ def test_size_limit(tmp_path: Path) -> None:
 def test_duplicate_case_study_and_slug_collision(tmp_path: Path) -> None:
     """13. Two case studies with one id, and two files with one slug, are errors listing both places."""
     twice = GOOD + GOOD[GOOD.index("  - name: First Case") :]
-    msgs = problems(tmp_path, {"test.yaml": twice, "Soft Power.yaml": OTHER.replace("Other", "SP"), "soft-power.yaml": OTHER.replace("Other", "SP2")})
+    msgs = problems(
+        tmp_path, {"test.yaml": twice, "Soft Power.yaml": OTHER.replace("Other", "SP"), "soft-power.yaml": OTHER.replace("Other", "SP2")}
+    )
     path = tmp_path / "content/topics/test.yaml"
     assert any(f"case study `first-case` is defined twice: {path}:6 and {path}:14" in m for m in msgs)
     assert any("topic slug `soft-power` collides with" in m and "Soft Power.yaml" in m for m in msgs)
@@ -179,7 +183,9 @@ def test_duplicate_case_study_and_slug_collision(tmp_path: Path) -> None:
 
 def test_unknown_topic_references(tmp_path: Path) -> None:
     """14. `related:` or a case study's `topics:` naming no topic is an error with 'did you mean'."""
-    text = GOOD.replace("related: [other]", "related: [othr]").replace("    summary: A case.\n", "    summary: A case.\n    topics: [tset]\n")
+    text = GOOD.replace("related: [other]", "related: [othr]").replace(
+        "    summary: A case.\n", "    summary: A case.\n    topics: [tset]\n"
+    )
     msgs = problems(tmp_path, {"test.yaml": text})
     assert any(":4:11: related[0]: no topic named `othr`; did you mean `other`?" in m for m in msgs)
     assert any("case_studies[0].topics[0]: no topic named `tset`; did you mean `test`?" in m for m in msgs)
@@ -189,7 +195,10 @@ def test_provenance_checked(tmp_path: Path) -> None:
     """15. A quoted source that is not in the essay is an error naming the case study."""
     msgs = problems(tmp_path, {"test.yaml": GOOD.replace(QUOTE, "NATO won every war it ever fought.")})
     assert any("case study `First Case`: quoted text is not in essay" in m and ":13:14:" in m for m in msgs)
-    msgs = problems(tmp_path, {"test.yaml": GOOD.replace("essay: military-diplomacy-and-foreign-relations", "essay: military-diplomacy-and-foreign-relation")})
+    msgs = problems(
+        tmp_path,
+        {"test.yaml": GOOD.replace("essay: military-diplomacy-and-foreign-relations", "essay: military-diplomacy-and-foreign-relation")},
+    )
     assert any("did you mean `military-diplomacy-and-foreign-relations`?" in m for m in msgs)
 
 

@@ -67,11 +67,22 @@ def test_key_strategies_nests_its_three_sections() -> None:
 def test_nation_building_nesting() -> None:
     """Sections introduced by a sentence or a numbered list hold the sections they name; others stay level 2."""
     hs = dict((h, lvl) for lvl, h in headings(parse_file(NATION)))
-    for sub in ("Defense Attachés", "Military Training and Assistance", "Building Trust with Local Populations",
-                "Navigating Power Dynamics", "Disaster Relief Operations", "Health Initiatives"):
+    for sub in (
+        "Defense Attachés",
+        "Military Training and Assistance",
+        "Building Trust with Local Populations",
+        "Navigating Power Dynamics",
+        "Disaster Relief Operations",
+        "Health Initiatives",
+    ):
         assert hs[sub] == 3, sub
-    for top in ("Understanding Military Diplomacy", "Tools of Military Diplomacy", "Strategic Partnerships",
-                "Case Studies of Military Diplomacy and Nation-Building", "Challenges in Military Diplomacy"):
+    for top in (
+        "Understanding Military Diplomacy",
+        "Tools of Military Diplomacy",
+        "Strategic Partnerships",
+        "Case Studies of Military Diplomacy and Nation-Building",
+        "Challenges in Military Diplomacy",
+    ):
         assert hs[top] == 2, top
 
 
@@ -126,7 +137,7 @@ def test_is_debris(line: str, expected: bool) -> None:
     assert is_debris(line) is expected
 
 
-CLEAN = "A Title Line\n\nOpening prose sentence one. Sentence two.\n\nFirst Heading\n\nIt says \"quoted\" things.\n\nSecond Heading\n\nAn intro:\n\n- item one\n- item two\n"
+CLEAN = 'A Title Line\n\nOpening prose sentence one. Sentence two.\n\nFirst Heading\n\nIt says "quoted" things.\n\nSecond Heading\n\nAn intro:\n\n- item one\n- item two\n'
 
 
 def test_dirty_variants_same_structure() -> None:
@@ -217,8 +228,12 @@ def _check_nothing_lost(text: str) -> None:
 
 
 line_st = st.one_of(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=80),
-    st.sampled_from(["", "  ", "See also  Something Else", "- a bullet", "  1. numbered item", "A Heading Line", "Prose ends here.", "intro:"]),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=80
+    ),
+    st.sampled_from(
+        ["", "  ", "See also  Something Else", "- a bullet", "  1. numbered item", "A Heading Line", "Prose ends here.", "intro:"]
+    ),
 )
 
 

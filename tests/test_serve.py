@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - loopback only
+    with urllib.request.urlopen(url, timeout=5) as r:
         return r.read().decode("utf-8")
 
 
@@ -105,7 +105,9 @@ def test_yaml_edit_reaches_open_tab_and_broken_save_survives(served: tuple[Path,
             assert page.locator("h1").inner_text().startswith("Peacekeeping")
 
             # 1. A good edit shows up in the open tab, no reload by the test.
-            topic.write_text(original.replace("Peacekeeping sends military forces", "LIVE-EDIT-ONE sends military forces"), encoding="utf-8")
+            topic.write_text(
+                original.replace("Peacekeeping sends military forces", "LIVE-EDIT-ONE sends military forces"), encoding="utf-8"
+            )
             page.wait_for_selector("text=LIVE-EDIT-ONE", timeout=15_000)
 
             # 2. A broken save: the error is printed, the server stays up, the last good page is still served.
@@ -119,7 +121,9 @@ def test_yaml_edit_reaches_open_tab_and_broken_save_survives(served: tuple[Path,
             page.wait_for_selector("text=LIVE-EDIT-ONE", timeout=15_000)
 
             # 3. The fix brings the page back, in the same tab, without a restart.
-            topic.write_text(original.replace("Peacekeeping sends military forces", "LIVE-EDIT-TWO sends military forces"), encoding="utf-8")
+            topic.write_text(
+                original.replace("Peacekeeping sends military forces", "LIVE-EDIT-TWO sends military forces"), encoding="utf-8"
+            )
             page.wait_for_selector("text=LIVE-EDIT-TWO", timeout=15_000)
             assert server.proc.poll() is None
         finally:
@@ -137,7 +141,9 @@ def test_essay_edit_reaches_open_tab(served: tuple[Path, Server]) -> None:
         try:
             page = browser.new_page()
             page.goto(server.url + "essays/military-diplomacy-and-nation-building/")
-            essay.write_text(essay.read_text(encoding="utf-8").replace("Health Initiatives\n", "Health Initiatives Revisited\n", 1), encoding="utf-8")
+            essay.write_text(
+                essay.read_text(encoding="utf-8").replace("Health Initiatives\n", "Health Initiatives Revisited\n", 1), encoding="utf-8"
+            )
             page.wait_for_selector("#health-initiatives-revisited", timeout=15_000)
         finally:
             browser.close()

@@ -1,12 +1,12 @@
 """``diplokb``: the pipeline's stages from the command line.
 
-    diplokb check                 validate every topic file and essay
-    diplokb parse FILE [--json]   show an essay's structure
-    diplokb render --out DIR      write the generated pages as Markdown
-    diplokb schema                rewrite content/topic.schema.json
-    diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
-    diplokb suggest               candidate case studies the essays name that no topic holds
-    diplokb serve                 mkdocs serve with live reload switched on
+diplokb check                 validate every topic file and essay
+diplokb parse FILE [--json]   show an essay's structure
+diplokb render --out DIR      write the generated pages as Markdown
+diplokb schema                rewrite content/topic.schema.json
+diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
+diplokb suggest               candidate case studies the essays name that no topic holds
+diplokb serve                 mkdocs serve with live reload switched on
 """
 
 from __future__ import annotations
@@ -103,7 +103,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"{path}: no such topic file", file=sys.stderr)
         return 2
-    added = add_case_study(path, name=args.name, essay=args.essay, quote=args.quote, content_dir=Path(args.content), seeds_dir=Path(args.seeds))
+    added = add_case_study(
+        path, name=args.name, essay=args.essay, quote=args.quote, content_dir=Path(args.content), seeds_dir=Path(args.seeds)
+    )
     print(f"added a case-study {'entry' if args.name else 'template'} to {path} at line {added}")
     return 0
 

@@ -8,6 +8,7 @@ atomically, so a failure mid-write leaves the original as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -41,10 +42,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        try:
+        with contextlib.suppress(OSError):
             os.chmod(tmp, path.stat().st_mode & 0o777)
-        except OSError:
-            pass
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -55,7 +54,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 def _entry(name: str, essay: str, quote: str) -> str:
     return (
         f"- name: {json.dumps(name, ensure_ascii=False)}\n"
-        f"  years: \"\"\n"
+        f'  years: ""\n'
         f"  places: []\n"
         f"  actors: []\n"
         f"  summary: {json.dumps('TODO: two or three sentences on ' + name, ensure_ascii=False)}\n"

@@ -102,8 +102,7 @@ class KnowledgeBase:
         return {e.slug: e for e in self.essays}
 
     def essay_title(self, e: Essay) -> str:
-        meta = self.meta.get(e.slug)
-        return e.title or (meta.title if meta and meta.title else "") or e.slug.replace("-", " ").capitalize()
+        return essay_title(e, self.meta)
 
     def section_title(self, e: Essay, i: int) -> str:
         return e.sections[i].heading or "Opening"
@@ -125,12 +124,17 @@ class KnowledgeBase:
         return f"{rel}#{anchor}" if anchor else rel
 
 
+def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:
+    """The title line, else the title in essays.yaml, else the file name made readable."""
+    m = meta.get(e.slug)
+    return e.title or (m.title if m and m.title else "") or e.slug.replace("-", " ").capitalize()
+
+
 def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: dict[str, Target]) -> dict[tuple[str, int], str]:
     anchors: dict[tuple[str, int], str] = {}
     for e in essays:
         page = essay_page(e.slug)
-        title = e.title or (meta[e.slug].title if e.slug in meta and meta[e.slug].title else e.slug)
-        targets[page] = Target(page, "", title, "essay")
+        targets[page] = Target(page, "", essay_title(e, meta), "essay")
         uniq = UniqueSlugs({"filed-under", "kb-top"})
         for i, s in enumerate(e.sections):
             a = uniq(s.heading or "opening", fallback="section")
@@ -195,7 +199,9 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
     return out
 
 
-def build(essays: list[Essay], topics: list[Topic], meta: dict[str, EssayMeta] | None = None, routing: Routing | None = None) -> KnowledgeBase:
+def build(
+    essays: list[Essay], topics: list[Topic], meta: dict[str, EssayMeta] | None = None, routing: Routing | None = None
+) -> KnowledgeBase:
     """Register every target, find mentions, compute related topics and backlinks."""
     meta = meta or {}
     matcher = topic_matcher(topics)
@@ -250,13 +256,31 @@ def build(essays: list[Essay], topics: list[Topic], meta: dict[str, EssayMeta] |
                 for home in routing.topics_of(e.slug, i):
                     if home != topic:
                         mentions.append(
-                            Mention(topic_page(home), topic_section_anchor[key], topic_page(topic), "term", f"{tmap[home].title} › {s.heading or 'Opening'}", tmap[home].title)
+                            Mention(
+                                topic_page(home),
+                                topic_section_anchor[key],
+                                topic_page(topic),
+                                "term",
+                                f"{tmap[home].title} › {s.heading or 'Opening'}",
+                                tmap[home].title,
+                            )
                         )
             for topic in routing.topics_of(e.slug, i):
-                mentions.append(Mention(topic_page(topic), topic_section_anchor[key], f"{essay_page(e.slug)}#{section_anchor[key]}", "filed", f"{tmap[topic].title}", tmap[topic].title))
+                mentions.append(
+                    Mention(
+                        topic_page(topic),
+                        topic_section_anchor[key],
+                        f"{essay_page(e.slug)}#{section_anchor[key]}",
+                        "filed",
+                        f"{tmap[topic].title}",
+                        tmap[topic].title,
+                    )
+                )
             for ent in dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain())):
                 entities[ent].sections.append(key)
-                mentions.append(Mention(essay_page(e.slug), section_anchor[key], f"{ACTORS}#{entities[ent].anchor}", "actor", label, etitle))
+                mentions.append(
+                    Mention(essay_page(e.slug), section_anchor[key], f"{ACTORS}#{entities[ent].anchor}", "actor", label, etitle)
+                )
     for cs in cases.values():
         if cs.source.section is not None:
             skey = (cs.source.essay, cs.source.section)

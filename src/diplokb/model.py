@@ -203,7 +203,7 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
     for spec in CASE_FIELDS:
         if spec.name not in fields:
             continue
-        knode, vnode = fields[spec.name]
+        _knode, vnode = fields[spec.name]
         nodes[spec.name] = vnode
         fld = f"{where}.{spec.name}"
         if spec.kind == "str":
@@ -387,7 +387,9 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
     for cs, enode, qnode, fld in refs.sources:
         if cs.source.essay not in index:
             line, col = pos(enode)
-            report.error(cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(index))}")
+            report.error(
+                cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(index))}"
+            )
             continue
         text, marks = index[cs.source.essay]
         q = normalize_quote(cs.source.quote)
@@ -395,7 +397,11 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
         if at < 0:
             line, col = pos(qnode)
             report.error(
-                cs.path, line, col, f"{fld}.quote", f"case study `{cs.name}`: quoted text is not in essay `{cs.source.essay}`; quote a sentence exactly as the essay has it"
+                cs.path,
+                line,
+                col,
+                f"{fld}.quote",
+                f"case study `{cs.name}`: quoted text is not in essay `{cs.source.essay}`; quote a sentence exactly as the essay has it",
             )
             continue
         mark = max((m for m in marks if m[0] <= at), default=marks[0])

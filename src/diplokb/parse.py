@@ -151,7 +151,7 @@ def _continues(prev: str, line: str) -> bool:
     """A hard-wrapped paragraph: the previous line stops mid-sentence and this one goes on in lower case."""
     p = prev.rstrip()
     s = line.lstrip()
-    return bool(p) and bool(s) and p[-1] not in ".!?:;\"\u201d" and s[0].islower()
+    return bool(p) and bool(s) and p[-1] not in '.!?:;"\u201d' and s[0].islower()
 
 
 def parse_text(text: str) -> Essay:
@@ -249,6 +249,17 @@ def _distinct_words(heading: str, df: Counter[str], common: int) -> list[str]:
     return [w for w in dict.fromkeys(content_words(heading)) if df[w] < common]
 
 
+def _fully_named(words: list[str], sentences: list[set[str]]) -> bool:
+    """At least two distinctive words, all of them in one sentence or list item."""
+    return len(words) >= 2 and any(all(w in sent for w in words) for sent in sentences)
+
+
+def _partly_named(words: list[str], vocab: set[str]) -> bool:
+    """At least half of the distinctive words somewhere in the text."""
+    hits = sum(1 for w in words if w in vocab)
+    return bool(words) and hits >= 1 and hits * 2 >= len(words)
+
+
 def nest_sections(sections: list[Section], title: str | None) -> None:
     """Make sections level 3 when the section before them names them.
 
@@ -270,21 +281,12 @@ def nest_sections(sections: list[Section], title: str | None) -> None:
         sentences = _sentences(parent)
         vocab = set().union(*sentences) if sentences else set()
 
-        def fully(sec: Section) -> bool:
-            words = _distinct_words(sec.heading or "", df, common)
-            return len(words) >= 2 and any(all(w in sent for w in words) for sent in sentences)
-
-        def partly(sec: Section) -> bool:
-            words = _distinct_words(sec.heading or "", df, common)
-            hits = sum(1 for w in words if w in vocab)
-            return bool(words) and hits >= 1 and hits * 2 >= len(words)
-
         nxt = sections[i + 1 : i + 3]
-        if not all(s.heading and fully(s) for s in nxt):
+        if not all(s.heading and _fully_named(_distinct_words(s.heading, df, common), sentences) for s in nxt):
             i += 1
             continue
         j = i + 3
-        while j < len(sections) and sections[j].heading and partly(sections[j]):
+        while j < len(sections) and sections[j].heading and _partly_named(_distinct_words(sections[j].heading or "", df, common), vocab):
             j += 1
         for k in range(i + 1, j):
             sections[k].level = 3

@@ -48,7 +48,17 @@ def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 line = data.count(b"\n", 0, exc.start) + 1
-                problems.append(Problem(str(path), line, 0, "", f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; shown as �", "warning"))
+                col = exc.start - data.rfind(b"\n", 0, exc.start)
+                problems.append(
+                    Problem(
+                        str(path),
+                        line,
+                        col,
+                        "",
+                        f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; shown as �",
+                        "warning",
+                    )
+                )
                 text = data.decode("utf-8", errors="replace")
             essay = parse_text(text)
             essay.path, essay.slug = str(path), path.stem

@@ -52,7 +52,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
 
     def _dirs(self, config: MkDocsConfig) -> tuple[Path, Path]:
         root = Path(config.config_file_path or ".").resolve().parent
-        return root / self.config.content_dir, root / self.config.seeds_dir
+        cwd = Path.cwd()
+        # Relative to the working directory where possible, so messages read content/topics/x.yaml:3:1.
+        return tuple(  # type: ignore[return-value]
+            p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in (root / self.config.content_dir, root / self.config.seeds_dir)
+        )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         content, seeds = self._dirs(config)
@@ -87,10 +91,16 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             if existing is not None:
                 log.warning(f"diplokb: docs/{path} is replaced by the generated page of the same name")
                 files.remove(existing)
-            inclusion = InclusionLevel.NOT_IN_NAV if path.startswith("case-studies/") and not path.endswith("index.md") else InclusionLevel.UNDEFINED
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV
+                if path.startswith("case-studies/") and not path.endswith("index.md")
+                else InclusionLevel.UNDEFINED
+            )
             files.append(File.generated(config, path, content=md, inclusion=inclusion))
         if self.config.knowledge_json:
-            files.append(File.generated(config, self.config.knowledge_json, content=json.dumps(self.result.knowledge, ensure_ascii=False, indent=1)))
+            files.append(
+                File.generated(config, self.config.knowledge_json, content=json.dumps(self.result.knowledge, ensure_ascii=False, indent=1))
+            )
         return files
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

@@ -84,13 +84,7 @@ class Page:
         desc = self.description.strip()
         if len(desc) > 300:
             desc = desc[:297].rsplit(" ", 1)[0] + "…"
-        return (
-            "---\n"
-            f"title: {json.dumps(attr(self.title))}\n"
-            f"description: {json.dumps(attr(desc))}\n"
-            "---\n\n"
-            f"{self.body.rstrip()}\n"
-        )
+        return f"---\ntitle: {json.dumps(attr(self.title))}\ndescription: {json.dumps(attr(desc))}\n---\n\n{self.body.rstrip()}\n"
 
 
 class Renderer:
@@ -191,8 +185,8 @@ class Renderer:
         lines = [f"# {esc(t.title)}", "", esc(t.summary), ""]
         essays_n = len({e for e, _ in filed})
         lines.append(
-            f'{len(filed)} essay section{"s" if len(filed) != 1 else ""} from {essays_n} '
-            f'essay{"s" if essays_n != 1 else ""} · {len(cases)} case stud{"y" if len(cases) == 1 else "ies"}\n{{: .kb-meta }}'
+            f"{len(filed)} essay section{'s' if len(filed) != 1 else ''} from {essays_n} "
+            f"essay{'s' if essays_n != 1 else ''} · {len(cases)} case stud{'y' if len(cases) == 1 else 'ies'}\n{{: .kb-meta }}"
         )
         lines += ["", "## Case studies {#case-studies}", ""]
         if cases:
@@ -200,7 +194,9 @@ class Renderer:
             for c in cases:
                 lines.append(f"| {self.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} |")
         else:
-            lines.append(f"No case study is filed under {esc(t.title)} yet. Add one under `case_studies:` in `content/topics/{esc(slug)}.yaml`.")
+            lines.append(
+                f"No case study is filed under {esc(t.title)} yet. Add one under `case_studies:` in `content/topics/{esc(slug)}.yaml`."
+            )
         lines += ["", "## Related topics {#related-topics}", ""]
         for r in kb.related[slug]:
             lines.append(f"- {self.link(p, topic_page(r.slug), self.topics[r.slug].title)}: {esc('; '.join(r.reasons))}")
@@ -261,7 +257,9 @@ class Renderer:
         if meta and meta.date:
             facts.append(esc(meta.date))
         if e.dropped:
-            facts.append(f"{len(e.dropped)} scrape-debris line{'s' if len(e.dropped) != 1 else ''} left out (lines {', '.join(str(d.line) for d in e.dropped)})")
+            facts.append(
+                f"{len(e.dropped)} scrape-debris line{'s' if len(e.dropped) != 1 else ''} left out (lines {', '.join(str(d.line) for d in e.dropped)})"
+            )
         lines += [" · ".join(facts), "{: .kb-meta }", ""]
         if not e.sections:
             lines += ["This essay has no text yet.", ""]
@@ -298,7 +296,12 @@ class Renderer:
         lines.append(f"| Topics | {self._topic_chips(p, c.topics)} |")
         lines += ["", "## Source {#source}", ""]
         e = self.essays[c.source.essay]
-        where = self.link(p, kb.section_key(e.slug, c.source.section or 0), f"{kb.essay_title(e)} › {kb.section_title(e, c.source.section or 0)}", f"{c.path}:{c.line}")
+        where = self.link(
+            p,
+            kb.section_key(e.slug, c.source.section or 0),
+            f"{kb.essay_title(e)} › {kb.section_title(e, c.source.section or 0)}",
+            f"{c.path}:{c.line}",
+        )
         lines += [f"> {esc(c.source.quote)}", "", f"From {where}, line {c.source.line}.", ""]
         lines += ["## In its topics {#in-its-topics}", ""]
         for slug in c.topics:
@@ -346,9 +349,17 @@ class Renderer:
                 lines.append("Case studies: " + ", ".join(self.link(p, case_page(c), kb.cases[c].name) for c in x.cases))
                 lines.append("")
                 if x.sections:
-                    secs = [self.link(p, kb.section_key(e, i), f"{kb.essay_title(self.essays[e])} › {kb.section_title(self.essays[e], i)}") for e, i in x.sections]
+                    secs = [
+                        self.link(p, kb.section_key(e, i), f"{kb.essay_title(self.essays[e])} › {kb.section_title(self.essays[e], i)}")
+                        for e, i in x.sections
+                    ]
                     lines += ["Mentioned in: " + ", ".join(secs), ""]
-        return Page(p, "Actors and places", "States, organisations and places named in the case studies, with where they are mentioned.", "\n".join(lines))
+        return Page(
+            p,
+            "Actors and places",
+            "States, organisations and places named in the case studies, with where they are mentioned.",
+            "\n".join(lines),
+        )
 
     def graph(self) -> Page:
         p = GRAPH
@@ -361,7 +372,12 @@ class Renderer:
             "",
             svg,
         ]
-        return Page(p, "Knowledge graph", "The knowledge graph: topics, case studies, essays, actors and places, and the links between them.", "\n".join(lines))
+        return Page(
+            p,
+            "Knowledge graph",
+            "The knowledge graph: topics, case studies, essays, actors and places, and the links between them.",
+            "\n".join(lines),
+        )
 
     def all_pages(self) -> list[Page]:
         pages = [self.home()]

@@ -23,11 +23,38 @@ _CUE = re.compile(
     r"mission|operation|involvement|deployment|engagement)\b",
     re.IGNORECASE,
 )
-_PROPER = re.compile(
-    r"(?:(?<=\s)|(?<=^))((?:[A-Z][\w’'\-]*|[A-Z]{2,})(?:\s+(?:of|the|in|and|for|de)?\s*(?:[A-Z][\w’'\-]*|[A-Z]{2,}))*)"
-)
+_PROPER = re.compile(r"(?:(?<=\s)|(?<=^))((?:[A-Z][\w’'\-]*|[A-Z]{2,})(?:\s+(?:of|the|in|and|for|de)?\s*(?:[A-Z][\w’'\-]*|[A-Z]{2,}))*)")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_GENERIC = {"The", "This", "These", "Such", "In", "By", "For", "Through", "Moreover", "Similarly", "Another", "One", "Each", "Military", "Furthermore", "Ultimately", "Countries", "During", "Their", "Beyond", "Lastly", "Additionally", "Overall", "Successful", "Notable", "Examples", "Nations", "Key"}
+_GENERIC = {
+    "The",
+    "This",
+    "These",
+    "Such",
+    "In",
+    "By",
+    "For",
+    "Through",
+    "Moreover",
+    "Similarly",
+    "Another",
+    "One",
+    "Each",
+    "Military",
+    "Furthermore",
+    "Ultimately",
+    "Countries",
+    "During",
+    "Their",
+    "Beyond",
+    "Lastly",
+    "Additionally",
+    "Overall",
+    "Successful",
+    "Notable",
+    "Examples",
+    "Nations",
+    "Key",
+}
 
 
 def _names(sentence: str) -> list[str]:

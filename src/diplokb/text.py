@@ -76,7 +76,44 @@ class UniqueSlugs:
 
 
 _STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "over", "the", "their", "this", "through", "to", "under", "via", "with", "within", "without", "between", "among", "about", "after", "before", "during", "while"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "their",
+        "this",
+        "through",
+        "to",
+        "under",
+        "via",
+        "with",
+        "within",
+        "without",
+        "between",
+        "among",
+        "about",
+        "after",
+        "before",
+        "during",
+        "while",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 

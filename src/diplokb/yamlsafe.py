@@ -27,14 +27,10 @@ class _NoAliasLoader(yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             mark = event.start_mark
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in content files", mark
-            )
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in content files", mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise yaml.MarkedYAMLError(
-                None, None, f"anchors (&{anchor}) are not allowed in content files", event.start_mark
-            )
+            raise yaml.MarkedYAMLError(None, None, f"anchors (&{anchor}) are not allowed in content files", event.start_mark)
         return Composer.compose_node(self, parent, index)  # type: ignore[arg-type]
 
 
