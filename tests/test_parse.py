@@ -263,3 +263,20 @@ def test_cli_parse_json(capsys: pytest.CaptureFixture[str]) -> None:
     lst = next(b for s in data["sections"] for b in s["blocks"] if b["kind"] == "list")
     assert set(lst) >= {"kind", "line", "items"}
     assert data["dropped"][0] == {"line": 41, "text": "See also\u00a0 The Role of Intelligence in Diplomacy: A Historical Perspective"}
+
+
+def test_question_and_numbered_headings() -> None:
+    """Title-case questions and numbered headings between paragraphs are headings; list items stay items."""
+    text = (
+        "What Is Military Diplomacy?\n\nIt is the use of armed forces in foreign relations.\n\n"
+        "1. The Role of Attachés\n\nAttachés link two militaries.\n\n"
+        "2. Why Alliances Matter\n\nAlliances deter aggression.\n\n"
+        "Its main tools are:\n\n1. Joint exercises\n\n2. Officer exchanges\n\nWhy does this matter?\n"
+    )
+    e = parse_text(text)
+    assert e.title == "What Is Military Diplomacy?"
+    assert [s.heading for s in e.sections] == [None, "The Role of Attachés", "Why Alliances Matter"]
+    last = e.sections[-1].blocks
+    assert last[1].kind == "list" and last[1].items == ["Joint exercises", "Officer exchanges"]
+    assert last[2].text == "Why does this matter?"
+    _check_nothing_lost(text)

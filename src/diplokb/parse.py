@@ -133,12 +133,33 @@ def is_heading_like(line: str) -> bool:
         return True
     if not s or len(s) > MAX_HEADING_CHARS or list_marker(line):
         return False
+    if s.endswith("?"):
+        return _is_question_heading(s)
     if s[-1] in _CLOSING or s.endswith(("...", "\u2026")):
         return False
     if len(s.split()) > MAX_HEADING_WORDS or _SENTENCE_BREAK.search(s):
         return False
     first = next((c for c in s if c.isalnum()), "")
     return bool(first) and (first.isupper() or first.isdigit())
+
+
+def _is_question_heading(s: str) -> bool:
+    """'What Is Military Diplomacy?' is a heading; 'Why does it matter?' on its own is prose."""
+    words = s.split()
+    if len(words) > 12 or _SENTENCE_BREAK.search(s):
+        return False
+    long_words = [w for w in words if len(w.strip("?\"'")) >= 4]
+    caps = sum(1 for w in long_words if w[:1].isupper())
+    return bool(long_words) and caps * 10 >= len(long_words) * 6
+
+
+def _numbered_heading(raw: str, m: re.Match[str], lines: list[str], idx: int, prev_text: str) -> bool:
+    """'2. The Role of Attachés' standing alone between paragraphs is a numbered heading, not a list."""
+    item = raw[m.end() :].strip()
+    if prev_text.endswith(":") or not is_heading_like(item):
+        return False
+    nxt = next((ln for ln in lines[idx + 1 :] if ln.strip()), "")
+    return bool(nxt) and list_marker(nxt) is None and not is_heading_like(nxt)
 
 
 def _heading_text(line: str) -> str:
@@ -188,6 +209,11 @@ def parse_text(text: str) -> Essay:
             dropped.append(Dropped(lineno, s))
             continue
         marker = list_marker(raw)
+        numbered_heading = None
+        if marker and lst is None and marker[0]:
+            prev = current.blocks[-1].plain() if current is not None and current.blocks else ""
+            if _numbered_heading(raw, marker[1], lines, idx, prev):
+                numbered_heading, marker = raw[marker[1].end() :].strip(), None
         if marker:
             ordered, m = marker
             item = raw[m.end() :].strip()
@@ -205,11 +231,12 @@ def parse_text(text: str) -> Essay:
             continue
         lst = None
         wrapped = idx + 1 < len(lines) and _continues(s, lines[idx + 1])
-        if is_heading_like(raw) and not wrapped:
-            if not seen_content and title is None:
-                title, title_line, title_raw = _heading_text(raw), lineno, s
+        if numbered_heading or (is_heading_like(raw) and not wrapped):
+            text = numbered_heading or _heading_text(raw)
+            if not seen_content and title is None and not numbered_heading:
+                title, title_line, title_raw = text, lineno, s
             else:
-                current = Section(_heading_text(raw), 2, lineno, raw=s)
+                current = Section(text, 2, lineno, raw=s)
                 sections.append(current)
             seen_content = True
             para = None
