@@ -277,6 +277,6 @@ def test_question_and_numbered_headings() -> None:
     assert e.title == "What Is Military Diplomacy?"
     assert [s.heading for s in e.sections] == [None, "The Role of Attachés", "Why Alliances Matter"]
     last = e.sections[-1].blocks
-    assert last[1].kind == "list" and last[1].items == ["Joint exercises", "Officer exchanges"]
-    assert last[2].text == "Why does this matter?"
+    assert last[2].kind == "list" and last[2].items == ["Joint exercises", "Officer exchanges"]
+    assert last[3].text == "Why does this matter?"
     _check_nothing_lost(text)
