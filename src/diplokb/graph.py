@@ -126,7 +126,7 @@ def neighbourhood_svg(kb: KnowledgeBase, slug: str, url: Callable[[str], str]) -
     t = kb.topic[slug]
     centre = _Node(topic_page(slug), t.title, "topic")
     related = [_Node(topic_page(r.slug), kb.topic[r.slug].title, "topic") for r in kb.related[slug]]
-    cases = [_Node(case_page(c.id), c.name, "case") for c in kb.cases.values() if slug in c.topics]
+    cases = [_Node(case_page(c.id), c.name, "case") for c in kb.cases_of[slug]]
     _ring(related, _radius(len(related), 90))
     _ring(cases, _radius(len(cases), 190))
     for n in cases:  # offset half a step so case labels do not sit on topic labels

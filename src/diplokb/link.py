@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import Problem
 from .match import TermMatcher
@@ -93,13 +94,29 @@ class KnowledgeBase:
     problems: list[Problem] = field(default_factory=list)
     emitted: list[tuple[str, str]] = field(default_factory=list)  # (from page, to key), filled by render
 
-    @property
+    @cached_property
     def topic(self) -> dict[str, Topic]:
         return {t.slug: t for t in self.topics}
 
-    @property
+    @cached_property
     def essay(self) -> dict[str, Essay]:
         return {e.slug: e for e in self.essays}
+
+    @cached_property
+    def cases_of(self) -> dict[str, list[CaseStudy]]:
+        """Each topic's case studies: its own first, then those filed from other topics, by name."""
+        out: dict[str, list[CaseStudy]] = {t.slug: [] for t in self.topics}
+        for c in self.cases.values():
+            for slug in c.topics:
+                out[slug].append(c)
+        for slug, cases in out.items():
+            cases.sort(key=lambda c, s=slug: (c.topics[0] != s, c.name.casefold()))
+        return out
+
+    @cached_property
+    def case_position(self) -> dict[tuple[str, str], int]:
+        """(topic, case id) -> index in ``cases_of[topic]``, for prev/next links."""
+        return {(slug, c.id): i for slug, cases in self.cases_of.items() for i, c in enumerate(cases)}
 
     def essay_title(self, e: Essay) -> str:
         return essay_title(e, self.meta)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -404,7 +405,7 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
                 f"case study `{cs.name}`: quoted text is not in essay `{cs.source.essay}`; quote a sentence exactly as the essay has it",
             )
             continue
-        mark = max((m for m in marks if m[0] <= at), default=marks[0])
+        mark = marks[max(0, bisect_right(marks, (at, 1 << 60, 0)) - 1)]
         cs.source.line, cs.source.section = mark[1], mark[2]
 
 

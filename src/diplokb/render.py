@@ -159,7 +159,7 @@ class Renderer:
             "| --- | ---: | ---: | --- |",
         ]
         for t in kb.topics:
-            n = sum(1 for c in kb.cases.values() if t.slug in c.topics)
+            n = len(kb.cases_of[t.slug])
             lines.append(
                 f"| {self.link(p, topic_page(t.slug), t.title)} | {n} | {len(kb.routing.by_topic[t.slug])} | {esc(_first_sentence(t.summary))} |"
             )
@@ -180,7 +180,7 @@ class Renderer:
         kb = self.kb
         t = self.topics[slug]
         p = topic_page(slug)
-        cases = sorted((c for c in kb.cases.values() if slug in c.topics), key=lambda c: (c.topics[0] != slug, c.name.casefold()))
+        cases = kb.cases_of[slug]
         filed = kb.routing.by_topic[slug]
         lines = [f"# {esc(t.title)}", "", esc(t.summary), ""]
         essays_n = len({e for e, _ in filed})
@@ -305,8 +305,8 @@ class Renderer:
         lines += [f"> {esc(c.source.quote)}", "", f"From {where}, line {c.source.line}.", ""]
         lines += ["## In its topics {#in-its-topics}", ""]
         for slug in c.topics:
-            siblings = sorted((x for x in kb.cases.values() if slug in x.topics), key=lambda x: (x.topics[0] != slug, x.name.casefold()))
-            k = [x.id for x in siblings].index(cid)
+            siblings = kb.cases_of[slug]
+            k = kb.case_position[(slug, cid)]
             prev = self.link(p, case_page(siblings[k - 1].id), f"← {siblings[k - 1].name}") if k > 0 else "(first)"
             nxt = self.link(p, case_page(siblings[k + 1].id), f"{siblings[k + 1].name} →") if k + 1 < len(siblings) else "(last)"
             lines.append(f"- {self.link(p, topic_page(slug), self.topics[slug].title)} ({k + 1} of {len(siblings)}): {prev} · {nxt}")
@@ -441,7 +441,7 @@ def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, 
             "url": u(topic_page(t.slug)),
             "summary": t.summary,
             "related": [{"slug": r.slug, "reasons": r.reasons} for r in kb.related[t.slug]],
-            "case_studies": [{"name": c.name, "url": u(case_page(c.id))} for c in kb.cases.values() if t.slug in c.topics],
+            "case_studies": [{"name": c.name, "url": u(case_page(c.id))} for c in kb.cases_of[t.slug]],
         }
         for t in kb.topics
     ]
