@@ -54,7 +54,7 @@ def _svg(nodes: list[_Node], edges: list[tuple[str, str]], url: Callable[[str], 
         # Small graphs scale to the column; big ones keep their size and scroll, so labels stay readable.
         f'<div class="kb-graph"><svg xmlns="http://www.w3.org/2000/svg" viewBox="{minx:.0f} {miny:.0f} {w:.0f} {h:.0f}" '
         + (f'width="{w:.0f}" height="{h:.0f}"' if len(nodes) > FIT_LIMIT else 'width="100%"')
-        + f' role="group" aria-label="{html.escape(title)}">',
+        + f' aria-label="{html.escape(title)}">',
         '<g class="kb-edges">',
     ]
     for a, b in edges:

@@ -289,7 +289,7 @@ class Renderer:
         kb = self.kb
         c = kb.cases[cid]
         p = case_page(cid)
-        lines = [f"# {esc(c.name)}", "", esc(c.summary), "", "| | |", "| --- | --- |"]
+        lines = [f"# {esc(c.name)}", "", esc(c.summary), "", "| Fact | Details |", "| --- | --- |"]
         lines.append(f"| Years | {esc(c.years) or '–'} |")
         lines.append(f"| Places | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.places) or '–'} |")
         lines.append(f"| Actors | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.actors) or '–'} |")
