@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from diplokb.link import build, essay_page, topic_page
+import posixpath
+
+import pytest
+
+from diplokb.link import build, essay_page, relpath, topic_page
 from diplokb.model import load_topics
 from diplokb.parse import parse_file
 
@@ -66,3 +70,19 @@ def test_actors_from_yaml_mentions_from_essays() -> None:
     assert nato.kind == "actor" and "kfor-in-kosovo" in nato.cases
     assert len(nato.sections) >= 4
     assert KB.entities["sierra-leone"].kind == "place"
+
+
+@pytest.mark.parametrize(
+    ("path", "start"),
+    [
+        ("topics/a.md", "topics"),
+        ("topics/a.md", ""),
+        ("essays/x.md", "case-studies"),
+        ("index.md", "topics"),
+        ("a/b/c", "a/d"),
+        ("topics/", "topics/"),
+    ],
+)
+def test_relpath_matches_posixpath(path: str, start: str) -> None:
+    """The fast relative-path helper agrees with posixpath.relpath on site paths."""
+    assert relpath(path, start) == posixpath.relpath(path, start or ".")

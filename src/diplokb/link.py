@@ -135,10 +135,20 @@ class KnowledgeBase:
         elif anchor and key not in self.targets:
             self.problems.append(Problem(origin or from_page, 0, 0, "link", f"link to unknown anchor `{key}`", "warning"))
         self.emitted.append((from_page, key))
-        rel = page if page == from_page else posixpath.relpath(page, posixpath.dirname(from_page) or ".")
+        rel = page if page == from_page else relpath(page, posixpath.dirname(from_page))
         if page == from_page:
             return f"#{anchor}" if anchor else "#"
         return f"{rel}#{anchor}" if anchor else rel
+
+
+def relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for site-relative paths, without its filesystem calls (this runs per link)."""
+    a = [p for p in path.split("/") if p]
+    b = [p for p in start.split("/") if p]
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return "/".join([".."] * (len(b) - n) + a[n:]) or "."
 
 
 def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:

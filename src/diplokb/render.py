@@ -16,25 +16,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph import neighbourhood_svg, site_graph_svg
-from .link import ACTORS, CASE_INDEX, GRAPH, HOME, KnowledgeBase, case_page, essay_page, topic_page
+from .link import ACTORS, CASE_INDEX, GRAPH, HOME, KnowledgeBase, case_page, essay_page, relpath, topic_page
 from .parse import Block, Essay
 
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
 _ALWAYS = set("\\`*_{}[]()#|!<>&~^=$")
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in _ALWAYS}
 _WS = re.compile(r"\s+")
 _BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+>:])")
 
 
 def esc(text: str) -> str:
     """Plain text -> Markdown that renders exactly that text, with no markup of its own."""
-    text = _WS.sub(" ", text)
-    out = []
-    for c in text:
-        if c in _ALWAYS:
-            out.append(f"&#{ord(c)};")
-        else:
-            out.append(c)
-    s = "".join(out)
+    s = _WS.sub(" ", text).translate(_ENTITIES)
     m = _BLOCK_START.match(s)
     if m:  # "1999. ...", "- ...", "> ..." at the start of a line would start a block
         i = m.end() - 1
@@ -65,7 +59,7 @@ def _rel_url(from_page: str, key: str, directory_urls: bool) -> str:
     page, _, anchor = key.partition("#")
     a, b = url_of(from_page, directory_urls), url_of(page, directory_urls)
     base = posixpath.dirname(a) if not a.endswith("/") else a.rstrip("/")
-    rel = posixpath.relpath(b or ".", base or ".") if b != a else ""
+    rel = relpath(b, base) if b != a else ""
     if b.endswith("/") and rel and not rel.endswith("/") and rel != ".":
         rel += "/"
     if rel == ".":
