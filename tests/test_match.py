@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diplokb.match import Hit, TermMatcher, canonical
+from diplokb.match import TermMatcher, canonical
 
 TOPICS = [
     ("alliance", "alliances"),
@@ -220,4 +220,4 @@ def test_term_found_anywhere(before: str, variant: tuple[str, str], after: str) 
     text = f"{before} {word} {after}"
     start = len(before) + 1
     hits = [h for h in m.finditer(text) if h.start == start]
-    assert hits == [Hit(start, start + len(word), key, word)]
+    assert [(h.start, h.end, h.key, h.text) for h in hits] == [(start, start + len(word), key, word)]

@@ -15,8 +15,8 @@ from functools import cached_property
 from .errors import Problem
 from .match import TermMatcher
 from .model import CaseStudy, EssayMeta, Topic
-from .parse import Essay, Section
-from .route import Routing, route, topic_matcher
+from .parse import Essay
+from .route import Routing, SectionHits, route, section_hits, topic_matcher
 from .text import UniqueSlugs, slugify
 
 HOME = "index.md"
@@ -170,17 +170,14 @@ def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: d
     return anchors
 
 
-def _first_mentions(matcher: TermMatcher, section: Section) -> list[tuple[int, int, int, int, str]]:
+def _first_mentions(hits: SectionHits) -> list[tuple[int, int, int, int, str]]:
     """First mention of each topic in a section: (block, item, start, end, topic)."""
     seen: set[str] = set()
     out = []
-    for bi, b in enumerate(section.blocks):
-        parts = [b.text] if b.kind == "paragraph" else b.items
-        for ii, text in enumerate(parts):
-            for h in matcher.finditer(text):
-                if h.key not in seen:
-                    seen.add(h.key)
-                    out.append((bi, ii, h.start, h.end, h.key))
+    for bi, ii, h in hits:
+        if h.key not in seen:
+            seen.add(h.key)
+            out.append((bi, ii, h.start, h.end, h.key))
     return out
 
 
@@ -232,7 +229,8 @@ def build(
     """Register every target, find mentions, compute related topics and backlinks."""
     meta = meta or {}
     matcher = topic_matcher(topics)
-    routing = routing or route(essays, topics, matcher)
+    all_hits = {(e.slug, i): section_hits(matcher, s) for e in essays for i, s in enumerate(e.sections)}
+    routing = routing or route(essays, topics, matcher, all_hits)
     targets: dict[str, Target] = {}
     for page, title in ((HOME, "Home"), (CASE_INDEX, "Case studies"), (ACTORS, "Actors and places"), (GRAPH, "Knowledge graph")):
         targets[page] = Target(page, "", title, "page")
@@ -276,7 +274,7 @@ def build(
         for i, s in enumerate(e.sections):
             key = (e.slug, i)
             label = f"{etitle} › {s.heading or 'Opening'}"
-            hits = _first_mentions(matcher, s)
+            hits = _first_mentions(all_hits[key])
             term_hits[key] = hits
             for *_pos, topic in hits:
                 mentions.append(Mention(essay_page(e.slug), section_anchor[key], topic_page(topic), "term", label, etitle))

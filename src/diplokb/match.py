@@ -42,16 +42,46 @@ def canonical(term: str) -> str:
     return _SEP.sub(" ", fold(text).strip())
 
 
-def _pattern(term: str) -> str:
-    words = canonical(term).split(" ")
-    last = words[-1]
+_SEP_RE = r"[\s\-\u2010\u2011]+"
+
+
+def forms(term: str) -> list[str]:
+    """The canonical term and its plural forms ("ally" -> "ally", "allies")."""
+    c = canonical(term)
+    last = c.rsplit(" ", 1)[-1]
     if last.endswith("y") and len(last) > 2 and last[-2] not in "aeiou":
-        words[-1] = re.escape(last[:-1]) + "(?:y|ies)"
-    elif last.endswith(("s", "x", "ch", "sh")):
-        words[-1] = re.escape(last) + "(?:es)?"
-    else:
-        words[-1] = re.escape(last) + "(?:s|es)?"
-    return r"[\s\-\u2010\u2011]+".join([*(re.escape(w) for w in words[:-1]), words[-1]])
+        return [c, c[:-1] + "ies"]
+    if last.endswith(("s", "x", "ch", "sh")):
+        return [c, c + "es"]
+    return [c, c + "s", c + "es"]
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """One regex for many words, shaped as a prefix tree, so each position is tried once, not per word.
+
+    Longer continuations come first and are optional, so the longest form wins and shorter ones
+    are still found when the longer one fails its word boundary.
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict) -> str:
+        alts = []
+        for ch in sorted(k for k in node if k):
+            head = _SEP_RE if ch == " " else re.escape(ch)
+            alts.append(head + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
 
 
 @dataclass(frozen=True)
@@ -59,30 +89,23 @@ class Hit:
     start: int
     end: int
     key: str
-    text: str
+    text: str  # as written in the text
+    form: str  # canonical form (folded, one space), as in TermMatcher.keys
 
 
 class TermMatcher:
     """Finds every term of every key in one pass; longer terms win over their prefixes."""
 
     def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
-        self.keys: dict[str, list[str]] = {}
+        self.keys: dict[str, list[str]] = {}  # every form (plurals included) -> keys, first listed first
         for term, key in terms:
-            c = canonical(term)
-            if not c:
+            if not canonical(term):
                 continue
-            owners = self.keys.setdefault(c, [])
-            if key not in owners:
-                owners.append(key)
-        alts = sorted({_pattern(t) for t in self.keys}, key=len, reverse=True)
-        self.regex = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)") if alts else None
-
-    def _lookup(self, found: str) -> list[str]:
-        c = canonical(found)
-        for cand in (c, c[:-1], c[:-2], c[:-3] + "y"):
-            if cand in self.keys:
-                return self.keys[cand]
-        return []
+            for form in forms(term):
+                owners = self.keys.setdefault(form, [])
+                if key not in owners:
+                    owners.append(key)
+        self.regex = re.compile(r"(?<!\w)" + _trie_regex(self.keys) + r"(?!\w)") if self.keys else None
 
     def finditer(self, text: str) -> Iterator[Hit]:
         if self.regex is None or not text:
@@ -95,8 +118,9 @@ class TermMatcher:
             a, b = m.start(), m.end()
             if starts is not None:
                 a, b = starts[a], starts[b]
-            for key in self._lookup(m.group(0)):
-                yield Hit(a, b, key, text[a:b])
+            form = _SEP.sub(" ", m.group(0))
+            for key in self.keys.get(form, ()):
+                yield Hit(a, b, key, text[a:b], form)
 
     def count(self, text: str) -> dict[str, int]:
         out: dict[str, int] = {}

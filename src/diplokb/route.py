@@ -8,9 +8,10 @@ the topic is named in its heading or carries a real share of its text. A topic's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .match import TermMatcher, canonical
+from .match import Hit, TermMatcher, canonical
 from .model import Topic
 from .parse import Essay, Section
 
@@ -46,51 +47,89 @@ def topic_matcher(topics: list[Topic]) -> TermMatcher:
     return TermMatcher((term, t.slug) for t in topics for term in [*t.terms, t.title])
 
 
-def _counts(matcher: TermMatcher, text: str, background: set[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for h in matcher.finditer(text):
-        out[h.key] = out.get(h.key, 0) + (BACKGROUND_WEIGHT if canonical(h.text) in background else 1)
+SectionHits = list[tuple[int, int, Hit]]  # (block, item, hit) for every term mention in a section
+
+
+def section_hits(matcher: TermMatcher, section: Section) -> SectionHits:
+    """Every term mention in a section's blocks (list items one by one): one matcher pass per text."""
+    out: SectionHits = []
+    for bi, b in enumerate(section.blocks):
+        for ii, text in enumerate([b.text] if b.kind == "paragraph" else b.items):
+            out.extend((bi, ii, h) for h in matcher.finditer(text))
     return out
 
 
-def _file_section(section: Section, matcher: TermMatcher, topics: list[Topic], background: set[str]) -> Filing:
-    body = section.plain()
-    words = max(1, len(body.split()))
-    head = _counts(matcher, section.heading or "", background)
-    head = {k: v for k, v in head.items() if v >= 1}
-    text = _counts(matcher, body, background)
-    scores: dict[str, float] = {}
-    for t in topics:
-        s = HEADING_WEIGHT * head.get(t.slug, 0) + text.get(t.slug, 0)
-        if s:
-            scores[t.slug] = s
+def _weigh(hits: Iterable[Hit], background: set[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for h in hits:
+        out[h.key] = out.get(h.key, 0) + (BACKGROUND_WEIGHT if h.form in background else 1)
+    return out
+
+
+@dataclass
+class _Rules:
+    """Each topic's pin and exclude headings, canonicalised once."""
+
+    pin: dict[str, set[str]]  # heading -> topics
+    exclude: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, topics: list[Topic]) -> _Rules:
+        pin: dict[str, set[str]] = {}
+        exclude: dict[str, set[str]] = {}
+        for t in topics:
+            for h in t.pin:
+                pin.setdefault(canonical(h), set()).add(t.slug)
+            for h in t.exclude:
+                exclude.setdefault(canonical(h), set()).add(t.slug)
+        return cls(pin, exclude)
+
+
+def _file_section(section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, background: set[str]) -> Filing:
+    words = max(1, sum(len(b.plain().split()) for b in section.blocks))
+    head = {k: v for k, v in _weigh(matcher.finditer(section.heading or ""), background).items() if v >= 1}
+    text = _weigh((h for _b, _i, h in hits), background)
+    scores = {k: HEADING_WEIGHT * head.get(k, 0) + text.get(k, 0) for k in head.keys() | text.keys()}
     best = max(scores.values(), default=0)
     filing = Filing(scores=scores)
-    heading = canonical(section.heading or "")
-    for t in topics:
-        n_head, n_text = head.get(t.slug, 0), text.get(t.slug, 0)
-        if heading and any(canonical(p) == heading for p in t.exclude):
+    heading = canonical(section.heading or "") if section.heading else ""
+    pinned = rules.pin.get(heading, set()) if heading else set()
+    excluded = rules.exclude.get(heading, set()) if heading else set()
+    for slug in sorted(scores.keys() | pinned):
+        if slug in excluded:
             continue
-        if heading and any(canonical(p) == heading for p in t.pin):
-            filing.reasons[t.slug] = "pinned in the topic file"
-        elif n_head:
-            filing.reasons[t.slug] = "named in the heading"
-        elif n_text >= MIN_BODY_HITS and n_text / words >= MIN_DENSITY and scores[t.slug] >= MIN_SHARE * best:
-            filing.reasons[t.slug] = f"{n_text} mentions in the text"
-        else:
-            continue
+        n_text = text.get(slug, 0)
+        if slug in pinned:
+            filing.reasons[slug] = "pinned in the topic file"
+        elif head.get(slug):
+            filing.reasons[slug] = "named in the heading"
+        elif n_text >= MIN_BODY_HITS and n_text / words >= MIN_DENSITY and scores[slug] >= MIN_SHARE * best:
+            filing.reasons[slug] = f"{n_text:g} mentions in the text"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
     return filing
 
 
-def route(essays: list[Essay], topics: list[Topic], matcher: TermMatcher | None = None) -> Routing:
-    """File every section of every essay; sections matching nothing stay on their essay page."""
+def route(
+    essays: list[Essay],
+    topics: list[Topic],
+    matcher: TermMatcher | None = None,
+    hits: dict[tuple[str, int], SectionHits] | None = None,
+) -> Routing:
+    """File every section of every essay; sections matching nothing stay on their essay page.
+
+    ``hits`` (from :func:`section_hits`, keyed by essay slug and section index) lets the link
+    stage share its single pass of the matcher over the text.
+    """
     matcher = matcher or topic_matcher(topics)
+    rules = _Rules.of(topics)
     filings: dict[str, list[Filing]] = {}
     by_topic: dict[str, list[tuple[str, int]]] = {t.slug: [] for t in topics}
     for e in essays:
-        background = {canonical(h.text) for h in matcher.finditer(e.title or "")}
-        fl = [_file_section(s, matcher, topics, background) for s in e.sections]
+        background = {h.form for h in matcher.finditer(e.title or "")}
+        fl = []
+        for i, s in enumerate(e.sections):
+            sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
+            fl.append(_file_section(s, sh, matcher, rules, background))
         filings[e.slug] = fl
         for i, f in enumerate(fl):
             for slug in f.topics:
