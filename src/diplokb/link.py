@@ -15,11 +15,13 @@ from functools import cached_property
 from .errors import Problem
 from .match import TermMatcher
 from .model import CaseStudy, EssayMeta, Topic
-from .parse import Essay
+from .parse import Essay, Section
 from .route import Routing, SectionHits, route, section_hits, topic_matcher
 from .text import UniqueSlugs, slugify
 
 HOME = "index.md"
+TOPIC_INDEX = "topics/index.md"
+ESSAY_INDEX = "essays/index.md"
 CASE_INDEX = "case-studies/index.md"
 ACTORS = "actors/index.md"
 GRAPH = "graph.md"
@@ -141,6 +143,14 @@ class KnowledgeBase:
         return f"{rel}#{anchor}" if anchor else rel
 
 
+def excerpt_blocks(section: Section) -> int:
+    """How many blocks of a section a topic page shows: the first, and the list it introduces."""
+    b = section.blocks
+    if len(b) > 1 and b[0].kind == "paragraph" and b[0].text.endswith(":") and b[1].kind == "list":
+        return 2
+    return min(1, len(b))
+
+
 def relpath(path: str, start: str) -> str:
     """``posixpath.relpath`` for site-relative paths, without its filesystem calls (this runs per link)."""
     a = [p for p in path.split("/") if p]
@@ -232,7 +242,14 @@ def build(
     all_hits = {(e.slug, i): section_hits(matcher, s) for e in essays for i, s in enumerate(e.sections)}
     routing = routing or route(essays, topics, matcher, all_hits)
     targets: dict[str, Target] = {}
-    for page, title in ((HOME, "Home"), (CASE_INDEX, "Case studies"), (ACTORS, "Actors and places"), (GRAPH, "Knowledge graph")):
+    for page, title in (
+        (HOME, "Home"),
+        (TOPIC_INDEX, "Topics"),
+        (ESSAY_INDEX, "Essays"),
+        (CASE_INDEX, "Case studies"),
+        (ACTORS, "Actors and places"),
+        (GRAPH, "Knowledge graph"),
+    ):
         targets[page] = Target(page, "", title, "page")
     for t in topics:
         targets[topic_page(t.slug)] = Target(topic_page(t.slug), "", t.title, "topic")
@@ -276,8 +293,11 @@ def build(
             label = f"{etitle} › {s.heading or 'Opening'}"
             hits = _first_mentions(all_hits[key])
             term_hits[key] = hits
-            for *_pos, topic in hits:
+            shown = excerpt_blocks(s)
+            for bi, *_pos, topic in hits:
                 mentions.append(Mention(essay_page(e.slug), section_anchor[key], topic_page(topic), "term", label, etitle))
+                if bi >= shown:  # topic pages show an excerpt; links beyond it are not there
+                    continue
                 for home in routing.topics_of(e.slug, i):
                     if home != topic:
                         mentions.append(

@@ -16,7 +16,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph import neighbourhood_svg, site_graph_svg
-from .link import ACTORS, CASE_INDEX, GRAPH, HOME, KnowledgeBase, case_page, essay_page, relpath, topic_page
+from .link import (
+    ACTORS,
+    CASE_INDEX,
+    ESSAY_INDEX,
+    GRAPH,
+    HOME,
+    TOPIC_INDEX,
+    KnowledgeBase,
+    case_page,
+    essay_page,
+    excerpt_blocks,
+    relpath,
+    topic_page,
+)
 from .parse import Block, Essay
 
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
@@ -108,11 +121,11 @@ class Renderer:
         out.append(esc(text[prev:]))
         return "".join(out)
 
-    def _blocks(self, page: str, e: Essay, i: int, skip: str | None) -> list[str]:
+    def _blocks(self, page: str, e: Essay, i: int, skip: str | None, limit: int | None = None) -> list[str]:
         s = e.sections[i]
         hits = self.kb.term_hits.get((e.slug, i), [])
         out: list[str] = []
-        for bi, b in enumerate(s.blocks):
+        for bi, b in enumerate(s.blocks[:limit]):
             origin = f"{e.path}:{b.line}"
             if b.kind == "paragraph":
                 h = [(st, en, t) for (hb, _ii, st, en, t) in hits if hb == bi]
@@ -157,13 +170,14 @@ class Renderer:
             lines.append(
                 f"| {self.link(p, topic_page(t.slug), t.title)} | {n} | {len(kb.routing.by_topic[t.slug])} | {esc(_first_sentence(t.summary))} |"
             )
-        lines += ["", "## Essays", ""]
+        lines += ["", f"All topics with their full summaries: {self.link(p, TOPIC_INDEX, 'Topics')}.", "", "## Essays", ""]
         for e in kb.essays:
             lines.append(f"- {self.link(p, essay_page(e.slug), kb.essay_title(e))}: {len(e.sections)} sections")
         lines += [
             "",
             "## Browse",
             "",
+            f"- {self.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics of their sections.",
             f"- {self.link(p, CASE_INDEX, 'Case studies')}: every case study in one table, with years, places and topics.",
             f"- {self.link(p, ACTORS, 'Actors and places')}: the states, organisations and places the case studies name.",
             f"- {self.link(p, GRAPH, 'Knowledge graph')}: topics, case studies, essays and actors, and how they connect.",
@@ -210,8 +224,13 @@ class Renderer:
             also = f" · also in: {self._topic_chips(p, others)}" if others else ""
             lines.append(f"from: {src}{also}\n{{: .kb-from }}")
             lines.append("")
-            for block in self._blocks(p, e, i, slug):
+            shown = excerpt_blocks(s)
+            for block in self._blocks(p, e, i, slug, shown):
                 lines += [block, ""]
+            rest = len(s.blocks) - shown
+            if rest > 0:
+                more = f"Continue reading: {rest} more paragraph{'s' if rest != 1 else ''} in the essay"
+                lines += [f"{self.link(p, kb.section_key(e_slug, i), more)}\n{{: .kb-more }}", ""]
         lines += self._neighbourhood(p, slug)
         lines += self._backlinks(p, p)
         return Page(p, t.title, t.summary, "\n".join(lines))
@@ -307,6 +326,32 @@ class Renderer:
         lines += self._backlinks(p, p)
         return Page(p, c.name, c.summary, "\n".join(lines))
 
+    def topic_index(self) -> Page:
+        kb = self.kb
+        p = TOPIC_INDEX
+        lines = ["# Topics", "", f"{len(kb.topics)} topics. Each gathers the essay sections that discuss it and its case studies.", ""]
+        for t in kb.topics:
+            n_cases, n_secs = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
+            counts = f"{n_secs} essay section{'s' if n_secs != 1 else ''}, {n_cases} case stud{'y' if n_cases == 1 else 'ies'}"
+            lines.append(f"- **{self.link(p, topic_page(t.slug), t.title)}** ({counts}): {esc(t.summary)}")
+        return Page(
+            p, "Topics", "The topics of the knowledge base, each with its summary, essay sections and case studies.", "\n".join(lines)
+        )
+
+    def essay_index(self) -> Page:
+        kb = self.kb
+        p = ESSAY_INDEX
+        lines = ["# Essays", "", f"The {len(kb.essays)} essays this knowledge base is built from, in full, with each section's topics.", ""]
+        lines += ["| Essay | Sections | Topics |", "| --- | ---: | --- |"]
+        for e in kb.essays:
+            topics = sorted({t for f in kb.routing.filings[e.slug] for t in f.topics}, key=lambda s: self.topics[s].title.casefold())
+            lines.append(
+                f"| {self.link(p, essay_page(e.slug), kb.essay_title(e))} | {len(e.sections)} | {self._topic_chips(p, topics) or '–'} |"
+            )
+        return Page(
+            p, "Essays", "The essays of the knowledge base, in full, with the topics their sections are filed under.", "\n".join(lines)
+        )
+
     def case_index(self) -> Page:
         kb = self.kb
         p = CASE_INDEX
@@ -374,7 +419,7 @@ class Renderer:
         )
 
     def all_pages(self) -> list[Page]:
-        pages = [self.home()]
+        pages = [self.home(), self.topic_index(), self.essay_index()]
         pages += [self.topic(t.slug) for t in self.kb.topics]
         pages += [self.essay(e.slug) for e in self.kb.essays]
         pages.append(self.case_index())
@@ -399,8 +444,8 @@ def nav(kb: KnowledgeBase) -> list[Any]:
     """MkDocs ``nav``: pages only (titles come from each page's escaped front matter)."""
     return [
         HOME,
-        {"Topics": [topic_page(t.slug) for t in kb.topics]},
-        {"Essays": [essay_page(e.slug) for e in kb.essays]},
+        {"Topics": [TOPIC_INDEX, *(topic_page(t.slug) for t in kb.topics)]},
+        {"Essays": [ESSAY_INDEX, *(essay_page(e.slug) for e in kb.essays)]},
         {"Case studies": [CASE_INDEX]},
         ACTORS,
         GRAPH,

@@ -118,6 +118,7 @@ _STOP = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately tiny stemmer: enough for 'alliances' ~ 'alliance', 'operations' ~ 'operation'."""
     w = fold(word).replace("'", "")
@@ -130,4 +131,5 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Stemmed words of ``text`` without stop words."""
-    return [stem(w) for w in _WORD.findall(text) if fold(w) not in _STOP]
+    # Fold once for the whole text (one-for-one, so the words are the same), then stem from a cache.
+    return [stem(w) for w in _WORD.findall(fold(text)) if w not in _STOP]
