@@ -43,15 +43,23 @@ def wait_for(predicate, timeout: float, what: str) -> float:  # type: ignore[no-
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+# The README's serve command, and plain MkDocs with the flag current click needs for live reload.
+COMMANDS = {
+    "diplokb-serve": [sys.executable, "-m", "diplokb.cli", "serve"],
+    "mkdocs-serve": [sys.executable, "-m", "mkdocs", "serve", "--livereload"],
+}
+
+
 class Server:
-    def __init__(self, project: Path, port: int, log: Path) -> None:
+    def __init__(self, project: Path, port: int, log: Path, command: list[str]) -> None:
         self.url = ""
         self.log = log
         self.out = log.open("w")
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        # The README's serve command: `mkdocs serve --livereload`.
+        self.tmp = log.parent / "serve-tmp"  # MkDocs builds into a temporary folder: keep it where the test can look
+        self.tmp.mkdir(exist_ok=True)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(self.tmp)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+            [*command, "-a", f"127.0.0.1:{port}"],
             cwd=project,
             env=env,
             stdout=self.out,
@@ -78,10 +86,10 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
+@pytest.fixture(params=sorted(COMMANDS))
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, Server]]:
     project = copy_project(tmp_path / "kb")
-    server = Server(project, free_port(), tmp_path / "serve.log")
+    server = Server(project, free_port(), tmp_path / "serve.log", COMMANDS[request.param])
     try:
         wait_for(server.served_url, 60, "the server to start")
         wait_for(lambda: "Peacekeeping" in fetch(server.url + "topics/peacekeeping/"), 30, "the first page")
@@ -147,3 +155,31 @@ def test_essay_edit_reaches_open_tab(served: tuple[Path, Server]) -> None:
             page.wait_for_selector("#health-initiatives-revisited", timeout=15_000)
         finally:
             browser.close()
+
+
+def test_fast_serve_rebuilds_only_changed_pages(tmp_path: Path) -> None:
+    """Under `diplokb serve` a summary edit re-renders the pages it changes, not the others, and the navigation stays right."""
+    project = copy_project(tmp_path / "kb")
+    server = Server(project, free_port(), tmp_path / "serve.log", COMMANDS["diplokb-serve"])
+    try:
+        wait_for(server.served_url, 60, "the server to start")
+        wait_for(lambda: "Peacekeeping" in fetch(server.url + "topics/peacekeeping/"), 30, "the first page")
+        (site,) = server.tmp.glob("mkdocs_*")
+        essay = site / "essays/military-diplomacy-and-nation-building/index.html"
+        topic_html = site / "topics/peacekeeping/index.html"
+        essay_mtime, topic_mtime = essay.stat().st_mtime_ns, topic_html.stat().st_mtime_ns
+        topic = project / "content/topics/peacekeeping.yaml"
+        topic.write_text(
+            topic.read_text(encoding="utf-8").replace("Peacekeeping sends military forces", "FAST-EDIT sends military forces"),
+            encoding="utf-8",
+        )
+        wait_for(lambda: "FAST-EDIT" in fetch(server.url + "topics/peacekeeping/"), 15, "the edited topic page")
+        assert "FAST-EDIT" in fetch(server.url + "topics/")  # the Topics index shows summaries too
+        assert topic_html.stat().st_mtime_ns > topic_mtime
+        assert essay.stat().st_mtime_ns == essay_mtime  # a page the edit does not change is not re-rendered
+        # The re-rendered page's navigation names the pages it did not re-read by their real titles.
+        assert re.search(r">\s*Attachés\s*<", fetch(server.url + "topics/peacekeeping/"))
+        assert "dirty" not in server.output().lower()
+        assert server.proc.poll() is None
+    finally:
+        server.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -118,11 +119,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
-
-    host = args.dev_addr
-    serve(config_file=args.config_file, livereload=True, dev_addr=host)
-    return 0
+    """`mkdocs serve` with live reload forced on (current click turns it off unless asked) and dirty
+    rebuilds, in which the plugin has MkDocs re-render only the pages an edit changed."""
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", *args.mkdocs_args]
+    os.execve(sys.executable, cmd, {**os.environ, "NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")})
+    return 0  # pragma: no cover - execv does not return
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quote")
     p.set_defaults(func=cmd_new)
     sub.add_parser("suggest", help="print candidate case studies as YAML; writes nothing").set_defaults(func=cmd_suggest)
-    p = sub.add_parser("serve", help="mkdocs serve, with live reload on")
-    p.add_argument("-f", "--config-file", default=None)
-    p.add_argument("-a", "--dev-addr", default=None)
+    p = sub.add_parser("serve", help="mkdocs serve with live reload and fast rebuilds; other options (-a HOST:PORT...) go to mkdocs")
     p.set_defaults(func=cmd_serve)
-    args = ap.parse_args(argv)
+    args, extra = ap.parse_known_args(argv)
+    if args.cmd == "serve":
+        args.mkdocs_args = extra  # e.g. -a 127.0.0.1:8001, passed to mkdocs serve
+    elif extra:
+        ap.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args))
     except KbError as exc:

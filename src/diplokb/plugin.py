@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,15 +41,38 @@ class KbConfig(Config):
     """Where the machine-readable export goes in the site; empty to skip it."""
 
 
+class _KbFile(File):
+    """A generated page that says whether it changed since the last build (for ``serve --dirty``)."""
+
+    kb_modified = True
+
+    def is_modified(self) -> bool:
+        return self.kb_modified
+
+
+class _DirtyNotice(logging.Filter):
+    """Drop MkDocs' warning about dirty builds: the plugin marks every page changed when the navigation does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build is being performed" not in record.getMessage()
+
+
 class DiplokbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.result: Result | None = None
         self.last_good: Result | None = None
         self.serving = False
+        self.dirty = False
+        self.previous: dict[str, str] = {}  # generated path -> content, from the last build
+        self.previous_dest: dict[str, str] = {}  # generated path -> file written, from the last build
+        self.previous_signature: str = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
         self.serving = command == "serve"
+        self.dirty = dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
     def _dirs(self, config: MkDocsConfig) -> tuple[Path, Path]:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -86,21 +110,37 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
+        # Under `serve --dirty` MkDocs rebuilds only pages whose file "is modified": a generated page is
+        # when its Markdown changed, and every page is when the navigation or the configuration did.
+        cfg = Path(config.config_file_path) if config.config_file_path else None
+        signature = json.dumps([config.nav, cfg.stat().st_mtime_ns if cfg and cfg.exists() else 0, sorted(self.result.pages)])
+        everything = signature != self.previous_signature
+        self.previous_signature = signature
+        generated: dict[str, str] = {}
         for path, md in self.result.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 log.warning(f"diplokb: docs/{path} is replaced by the generated page of the same name")
                 files.remove(existing)
+            generated[path] = md
+        if self.config.knowledge_json:
+            generated[self.config.knowledge_json] = json.dumps(self.result.knowledge, ensure_ascii=False, indent=1)
+        dest: dict[str, str] = {}
+        for path, content in generated.items():
             inclusion = (
                 InclusionLevel.NOT_IN_NAV
-                if path.startswith("case-studies/") and not path.endswith("index.md")
+                if path.startswith("case-studies/") and path.endswith(".md") and not path.endswith("index.md")
                 else InclusionLevel.UNDEFINED
             )
-            files.append(File.generated(config, path, content=md, inclusion=inclusion))
-        if self.config.knowledge_json:
-            files.append(
-                File.generated(config, self.config.knowledge_json, content=json.dumps(self.result.knowledge, ensure_ascii=False, indent=1))
-            )
+            f = _KbFile.generated(config, path, content=content, inclusion=inclusion)
+            f.kb_modified = everything or self.previous.get(path) != content
+            files.append(f)
+            dest[path] = f.abs_dest_path
+        # A page that is no longer generated must not linger in a dirty site.
+        for path, old in self.previous_dest.items():
+            if path not in generated and old not in dest.values() and os.path.isfile(old):
+                os.remove(old)
+        self.previous, self.previous_dest = generated, dest
         return files
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

@@ -441,14 +441,22 @@ def _first_sentence(text: str) -> str:
 
 
 def nav(kb: KnowledgeBase) -> list[Any]:
-    """MkDocs ``nav``: pages only (titles come from each page's escaped front matter)."""
+    """MkDocs ``nav`` with explicit, HTML-escaped titles (MkDocs templates do not escape them).
+
+    Explicit titles also keep the navigation right in dirty rebuilds, where MkDocs does not read
+    the pages it skips.
+    """
+
+    def item(page: str) -> dict[str, str]:
+        return {attr(kb.targets[page].title): page}
+
     return [
-        HOME,
-        {"Topics": [TOPIC_INDEX, *(topic_page(t.slug) for t in kb.topics)]},
-        {"Essays": [ESSAY_INDEX, *(essay_page(e.slug) for e in kb.essays)]},
-        {"Case studies": [CASE_INDEX]},
-        ACTORS,
-        GRAPH,
+        item(HOME),
+        {"Topics": [item(TOPIC_INDEX), *(item(topic_page(t.slug)) for t in kb.topics)]},
+        {"Essays": [item(ESSAY_INDEX), *(item(essay_page(e.slug)) for e in kb.essays)]},
+        {"Case studies": [item(CASE_INDEX)]},
+        item(ACTORS),
+        item(GRAPH),
     ]
 
 
