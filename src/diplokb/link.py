@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from .errors import Problem
 from .match import TermMatcher
@@ -233,13 +235,45 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
     return out
 
 
+# Matchers and per-essay scans, kept across rebuilds (``mkdocs serve``): an edit that changes no
+# term and no essay (a summary, a case study's years...) then scans no text again. Parsed essays
+# are cached objects too, so an unchanged essay is the very same object.
+_MATCHERS: dict[tuple[Any, ...], TermMatcher] = {}
+_SCANS: dict[tuple[Any, ...], tuple[Essay, list[Any]]] = {}
+
+
+def _cached_matcher(key: tuple[Any, ...], make: Callable[[], TermMatcher]) -> TermMatcher:
+    if key not in _MATCHERS:
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        _MATCHERS[key] = make()
+    return _MATCHERS[key]
+
+
+def _cached_scan(key: tuple[Any, ...], essay: Essay, scan: Callable[[Section], Any]) -> list[Any]:
+    """``scan`` of every section of ``essay``, reused while the essay object and ``key`` are the same."""
+    k = (key, essay.slug, essay.path)
+    hit = _SCANS.get(k)
+    if hit is not None and hit[0] is essay:
+        return hit[1]
+    if len(_SCANS) > 20_000:
+        _SCANS.clear()
+    out = [scan(s) for s in essay.sections]
+    _SCANS[k] = (essay, out)
+    return out
+
+
 def build(
     essays: list[Essay], topics: list[Topic], meta: dict[str, EssayMeta] | None = None, routing: Routing | None = None
 ) -> KnowledgeBase:
     """Register every target, find mentions, compute related topics and backlinks."""
     meta = meta or {}
-    matcher = topic_matcher(topics)
-    all_hits = {(e.slug, i): section_hits(matcher, s) for e in essays for i, s in enumerate(e.sections)}
+    terms = tuple((t.slug, t.title, *t.terms) for t in topics)
+    matcher = _cached_matcher(("topics", terms), lambda: topic_matcher(topics))
+    all_hits = {}
+    for e in essays:
+        for i, sh in enumerate(_cached_scan(("topics", terms), e, lambda s: section_hits(matcher, s))):
+            all_hits[(e.slug, i)] = sh
     routing = routing or route(essays, topics, matcher, all_hits)
     targets: dict[str, Target] = {}
     for page, title in (
@@ -284,7 +318,12 @@ def build(
     mentions: list[Mention] = []
     term_hits: dict[tuple[str, int], list[tuple[int, int, int, int, str]]] = {}
     cited_in: dict[tuple[str, int], list[str]] = defaultdict(list)
-    entity_matcher = TermMatcher((e.name, k) for k, e in entities.items())
+    names = tuple((e.name, k) for k, e in entities.items())
+    entity_matcher = _cached_matcher(("entities", names), lambda: TermMatcher(names))
+    entity_mentions = {
+        e.slug: _cached_scan(("entities", names), e, lambda s: list(dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain()))))
+        for e in essays
+    }
     tmap = {t.slug: t for t in topics}
     for e in essays:
         etitle = targets[essay_page(e.slug)].title
@@ -321,7 +360,7 @@ def build(
                         tmap[topic].title,
                     )
                 )
-            for ent in dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain())):
+            for ent in entity_mentions[e.slug][i]:
                 entities[ent].sections.append(key)
                 mentions.append(
                     Mention(essay_page(e.slug), section_anchor[key], f"{ACTORS}#{entities[ent].anchor}", "actor", label, etitle)
