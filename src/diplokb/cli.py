@@ -73,7 +73,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(md, encoding="utf-8")
         written += 1
-    (out / "knowledge.json").write_text(json.dumps(result.knowledge, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "knowledge.json").write_text(json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"wrote {written} pages and knowledge.json to {out}")

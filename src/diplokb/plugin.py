@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,7 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import ContentError
-from .pipeline import Result, run
+from .pipeline import run
 from .render import nav
 
 log = logging.getLogger("mkdocs.plugins.diplokb")
@@ -50,6 +53,20 @@ class _KbFile(File):
         return self.kb_modified
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled Jinja templates kept in memory across the rebuilds of one `mkdocs serve`."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
 class _DirtyNotice(logging.Filter):
     """Drop MkDocs' warning about dirty builds: the plugin marks every page changed when the navigation does."""
 
@@ -57,15 +74,25 @@ class _DirtyNotice(logging.Filter):
         return "'dirty' build is being performed" not in record.getMessage()
 
 
+@dataclass
+class _Output:
+    """What a build hands MkDocs: all a later rebuild needs to serve it again (the knowledge base is let go)."""
+
+    pages: dict[str, str]
+    knowledge: str
+    nav: list[Any]
+
+
 class DiplokbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
-        self.result: Result | None = None
-        self.last_good: Result | None = None
+        self.output: _Output | None = None
+        self.last_good: _Output | None = None
         self.serving = False
         self.dirty = False
         self.previous: dict[str, str] = {}  # generated path -> content, from the last build
         self.previous_dest: dict[str, str] = {}  # generated path -> file written, from the last build
         self.previous_signature: str = ""
+        self.bytecode = _MemoryBytecodeCache()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
@@ -85,46 +112,53 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         content, seeds = self._dirs(config)
         try:
-            self.result = run(content, seeds, directory_urls=config.use_directory_urls)
+            result = run(content, seeds, directory_urls=config.use_directory_urls)
         except ContentError as exc:
             msg = f"diplokb: {len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
             if self.serving and self.last_good is not None:
                 # Keep serving the last good pages; the fix will trigger the next rebuild.
                 log.error(msg + "\n  (still serving the last good version; save a fix to rebuild)")
-                self.result = self.last_good
+                self.output = self.last_good
             else:
                 raise PluginError(msg) from None
         else:
-            self.last_good = self.result
-            for w in self.result.warnings:
+            for w in result.warnings:
                 log.warning(f"diplokb: {w}")
+            # The C JSON encoder (no indent): a pretty-printed dump is several times slower at scale.
+            knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
+            self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb))
         if self.config.set_nav and not config.nav:
             docs = Path(config.docs_dir)
             own = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
-            config.nav = nav(self.result.kb) + [p for p in own if p not in self.result.pages]
+            config.nav = self.output.nav + [p for p in own if p not in self.output.pages]
         # The plugin's own templates and stylesheet (copied as a theme file); a custom_dir still overrides them.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         return config
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
+        env.bytecode_cache = self.bytecode
+        return env
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.result is not None
+        assert self.output is not None
         # Under `serve --dirty` MkDocs rebuilds only pages whose file "is modified": a generated page is
         # when its Markdown changed, and every page is when the navigation or the configuration did.
         cfg = Path(config.config_file_path) if config.config_file_path else None
-        signature = json.dumps([config.nav, cfg.stat().st_mtime_ns if cfg and cfg.exists() else 0, sorted(self.result.pages)])
+        signature = json.dumps([config.nav, cfg.stat().st_mtime_ns if cfg and cfg.exists() else 0, sorted(self.output.pages)])
         everything = signature != self.previous_signature
         self.previous_signature = signature
         generated: dict[str, str] = {}
-        for path, md in self.result.pages.items():
+        for path, md in self.output.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 log.warning(f"diplokb: docs/{path} is replaced by the generated page of the same name")
                 files.remove(existing)
             generated[path] = md
         if self.config.knowledge_json:
-            generated[self.config.knowledge_json] = json.dumps(self.result.knowledge, ensure_ascii=False, indent=1)
+            generated[self.config.knowledge_json] = self.output.knowledge
         dest: dict[str, str] = {}
         for path, content in generated.items():
             inclusion = (
