@@ -55,9 +55,10 @@ def test_pipeline_on_generated_corpus(tmp_path: Path, bench: tuple[ModuleType, M
     corpus_mod, run_mod = bench
     c = corpus_mod.generate(tmp_path / "c", essays=2, topics=3, cases=4)
     result = run(c.content, c.seeds)
-    assert sum(p.startswith("topics/") for p in result.pages) == 3
-    assert sum(p.startswith("essays/") for p in result.pages) == 2
-    assert sum(p.startswith("case-studies/") and not p.endswith("index.md") for p in result.pages) == 4
+    pages = [p for p in result.pages if not p.endswith("index.md")]  # index pages come and go with the site's design
+    assert sum(p.startswith("topics/") for p in pages) == 3
+    assert sum(p.startswith("essays/") for p in pages) == 2
+    assert sum(p.startswith("case-studies/") for p in pages) == 4
     assert all(result.kb.routing.by_topic.values())
     timings = run_mod.pipeline_child(c.content, c.seeds, trace=True)
     assert set(run_mod.STAGES) <= set(timings)
@@ -77,7 +78,7 @@ def test_corpus_config_mirrors_the_site_config(tmp_path: Path, bench: tuple[Modu
 
 @pytest.mark.slow
 def test_benchmark_table_once(tmp_path: Path, bench: tuple[ModuleType, ModuleType]) -> None:
-    """One repetition of every measurement on a 2-essay corpus (pipeline, both builds, one serve edit) gives a sane table."""
+    """One repetition of every measurement on a 2-essay corpus (pipeline, both builds, one edit under each serve mode) gives a sane table."""
     corpus_mod, run_mod = bench
     c = corpus_mod.generate(tmp_path / "x1" / "corpus", essays=2, topics=3, cases=4)
     r = run_mod.bench_scale(1, tmp_path, reps=1, edits=1, log=lambda _m: None, corpus=c)
@@ -86,6 +87,7 @@ def test_benchmark_table_once(tmp_path: Path, bench: tuple[ModuleType, ModuleTyp
     assert 0 < r.pipeline["total"][0] < r.build[0] < 120 and 0 < r.plain[0] < 120
     assert all(0 < m < 2000 for m in (*r.build_rss_mb, *r.plain_rss_mb, *r.pipeline_rss_mb))
     assert len(r.serve.latencies) == 1 and 0 < r.serve.latencies[0] < 60 and r.serve.rss_mb > 0
+    assert len(r.serve_dirty.latencies) == 1 and 0 < r.serve_dirty.latencies[0] < 60
     assert r.site.html_pages >= r.pages and r.site.search_index_bytes > 0 and r.site.largest.endswith(".html")
     assert (c.content / "topics").is_dir() and "Zbm" not in "".join(
         p.read_text(encoding="utf-8") for p in (c.content / "topics").glob("*.yaml")
@@ -94,5 +96,5 @@ def test_benchmark_table_once(tmp_path: Path, bench: tuple[ModuleType, ModuleTyp
     saved.write_text(json.dumps([dataclasses.asdict(r)]), encoding="utf-8")
     assert run_mod.load_results(saved) == [r]
     table = run_mod.table([r])
-    assert "| **pipeline total** |" in table and "| **serve latency after a YAML edit** |" in table
+    assert "| **pipeline total** |" in table and "| **serve latency after a YAML edit** (`mkdocs serve --livereload`) |" in table
     assert "full build of the seed site" in table
