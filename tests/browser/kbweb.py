@@ -26,19 +26,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ..conftest import CHROMIUM as CHROMIUM  # re-exported for the browser conftest
+from ..conftest import CHROMIUM_ARGS as BASE_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    # Belt and braces: no DNS for anything but the local server.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+# The launch flags every browser test uses (tests/conftest.py), plus: no DNS for anything but the local server.
+CHROMIUM_ARGS = [*BASE_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
