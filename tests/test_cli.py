@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,21 @@ terms:
 \t- tab
 related: [peacekeeping]
 """
+
+
+def drop_kfor(project: Path) -> Path:
+    """Take the KFOR case study out of the peacekeeping topic file; return that file."""
+    path = project / "content/topics/peacekeeping.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - name: KFOR in Kosovo")
+    end = text.index("  - name: African Union in Sudan")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    return path
+
+
+def new_entry(project: Path, topic: str, name: str, essay: str, quote: str) -> subprocess.CompletedProcess[str]:
+    """`diplokb new case-study` with a filled-in entry."""
+    return diplokb(project, "new", "case-study", "--topic", topic, "--name", name, "--essay", essay, "--quote", quote)
 
 
 def test_check_ok(project: Path) -> None:
@@ -104,19 +120,7 @@ def test_new_case_study_entry_inserted_in_list(project: Path) -> None:
     path.write_bytes(path.read_bytes() + b"# a trailing comment the user wrote\n")
     original = path.read_text(encoding="utf-8")
     quote = "The African Union\u2019s peacekeeping missions also reflect effective military diplomacy."
-    res = diplokb(
-        project,
-        "new",
-        "case-study",
-        "--topic",
-        "alliances",
-        "--name",
-        "AU peacekeeping",
-        "--essay",
-        "military-diplomacy-and-foreign-relations",
-        "--quote",
-        quote,
-    )
+    res = new_entry(project, "alliances", "AU peacekeeping", "military-diplomacy-and-foreign-relations", quote)
     assert res.returncode == 0, res.stderr
     new = path.read_text(encoding="utf-8")
     ops = difflib.SequenceMatcher(a=original.splitlines(), b=new.splitlines(), autojunk=False).get_opcodes()
@@ -132,17 +136,11 @@ def test_new_case_study_entry_inserted_in_list(project: Path) -> None:
 def test_new_case_study_into_empty_list(project: Path) -> None:
     """A topic with `case_studies: []` gets a real entry; only the `[]` goes."""
     path = project / "content/topics/attaches.yaml"
-    res = diplokb(
+    res = new_entry(
         project,
-        "new",
-        "case-study",
-        "--topic",
         "attaches",
-        "--name",
         "Attachés in embassies",
-        "--essay",
         "military-diplomacy-and-nation-building",
-        "--quote",
         "Defense attachés serve as military representatives in embassies and provide crucial insights on political-military relations.",
     )
     assert res.returncode == 0, res.stderr
@@ -154,19 +152,7 @@ def test_new_case_study_refuses_fake_quote(project: Path) -> None:
     """A quote that is not in the essay is refused and the file is not touched."""
     path = project / "content/topics/alliances.yaml"
     before = path.read_bytes()
-    res = diplokb(
-        project,
-        "new",
-        "case-study",
-        "--topic",
-        "alliances",
-        "--name",
-        "X",
-        "--essay",
-        "military-diplomacy-and-foreign-relations",
-        "--quote",
-        "Not a sentence of the essay.",
-    )
+    res = new_entry(project, "alliances", "X", "military-diplomacy-and-foreign-relations", "Not a sentence of the essay.")
     assert res.returncode == 1 and "not in essay" in res.stderr
     assert path.read_bytes() == before
 
@@ -207,11 +193,7 @@ def test_add_case_study_rejects_broken_yaml(project: Path) -> None:
 
 def test_suggest_finds_missing_case(project: Path) -> None:
     """`diplokb suggest` proposes a case the essays name once it is taken out of the YAML, and writes nothing."""
-    path = project / "content/topics/peacekeeping.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("  - name: KFOR in Kosovo")
-    end = text.index("  - name: African Union in Sudan")
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    path = drop_kfor(project)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     res = diplokb(project, "suggest")
     assert res.returncode == 0, res.stderr
@@ -222,11 +204,7 @@ def test_suggest_finds_missing_case(project: Path) -> None:
 
 def test_suggest_output_is_pasteable(project: Path) -> None:
     """A suggestion pasted under case_studies: passes `diplokb check` (the quote is real)."""
-    path = project / "content/topics/peacekeeping.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("  - name: KFOR in Kosovo")
-    end = text.index("  - name: African Union in Sudan")
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    path = drop_kfor(project)
     out = diplokb(project, "suggest").stdout
     block = out.split("\n\n")[0]
     entry = "\n".join("  " + ln for ln in block.splitlines() if not ln.startswith("#"))

@@ -243,7 +243,6 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
     assert not re.search(r"\son\w+=", html)
     assert "<ul>" not in html and "<ol>" not in html
     assert html.count("<td>") == 2  # the table still has its two cells
-    assert html.count(h.escape(text, quote=False)) >= 0  # text visible, checked below
     visible = h.unescape(re.sub(r"<[^>]+>", "", html))
     assert visible.count(" ".join(text.split())) == 3
 

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from .model import locate_quote
 from .pipeline import load_essays
-from .text import normalize_quote
 from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
 
 TEMPLATE = """\
@@ -95,8 +95,7 @@ def add_case_study(
         by = {e.slug: e for e in essays}
         if essay not in by:
             raise ContentError(Problem(str(path), 0, 0, "source.essay", f"no essay named `{essay}` in {seeds_dir}"))
-        whole = normalize_quote(" ".join(t for s in by[essay].sections for b in s.blocks for _l, t in b.source))
-        if normalize_quote(quote) not in whole:
+        if locate_quote(by[essay], quote) is None:
             raise ContentError(Problem(str(path), 0, 0, "source.quote", f"the quote is not in essay `{essay}`"))
 
     cs_key = cs_val = None

@@ -114,11 +114,7 @@ def site_graph_svg(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
         for c in kb.entities[k].cases:
             edges.append((n.key, case_page(c)))
     labels = {"case": len(cases) <= LABEL_LIMIT, "actor": len(ent_nodes) <= LABEL_LIMIT, "place": len(ent_nodes) <= LABEL_LIMIT}
-    return _svg([*edges_nodes(essays, topics, cases, ent_nodes)], edges, url, "Knowledge graph", labels)
-
-
-def edges_nodes(*groups: list[_Node]) -> list[_Node]:
-    return [n for g in groups for n in g]
+    return _svg([*essays, *topics, *cases, *ent_nodes], edges, url, "Knowledge graph", labels)
 
 
 def neighbourhood_svg(kb: KnowledgeBase, slug: str, url: Callable[[str], str]) -> str:

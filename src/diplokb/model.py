@@ -326,22 +326,40 @@ def topic_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _essay_index(essays: list[Essay]) -> dict[str, tuple[str, list[tuple[int, int, int]]]]:
-    """Per essay: normalised full text, and (offset, line, section) marks to locate a quote."""
-    out: dict[str, tuple[str, list[tuple[int, int, int]]]] = {}
-    for e in essays:
-        parts: list[str] = []
-        marks: list[tuple[int, int, int]] = []
-        offset = 0
-        for si, s in enumerate(e.sections):
-            for b in s.blocks:
-                for line, text in b.source:
-                    t = normalize_quote(text)
-                    marks.append((offset, line, si))
-                    parts.append(t)
-                    offset += len(t) + 1
-        out[e.slug] = (" ".join(parts), marks)
-    return out
+_QUOTE_INDEX: dict[tuple[str, str], tuple[Essay, str, list[tuple[int, int, int]]]] = {}
+
+
+def _quote_index(e: Essay) -> tuple[str, list[tuple[int, int, int]]]:
+    """An essay's normalised full text and (offset, line, section) marks, kept while the parsed essay is the same."""
+    hit = _QUOTE_INDEX.get((e.slug, e.path))
+    if hit is not None and hit[0] is e:  # parsed essays are cached objects: same object, same text
+        return hit[1], hit[2]
+    parts: list[str] = []
+    marks: list[tuple[int, int, int]] = []
+    offset = 0
+    for si, s in enumerate(e.sections):
+        for b in s.blocks:
+            for line, text in b.source:
+                t = normalize_quote(text)
+                marks.append((offset, line, si))
+                parts.append(t)
+                offset += len(t) + 1
+    text = " ".join(parts)
+    if len(_QUOTE_INDEX) > 10_000:
+        _QUOTE_INDEX.clear()
+    _QUOTE_INDEX[(e.slug, e.path)] = (e, text, marks)
+    return text, marks
+
+
+def locate_quote(e: Essay, quote: str) -> tuple[int, int] | None:
+    """(line, section index) where ``quote`` occurs in the essay, whitespace- and quote-style-insensitive; None if absent."""
+    text, marks = _quote_index(e)
+    q = normalize_quote(quote)
+    at = text.find(q) if q else -1
+    if at < 0:
+        return None
+    mark = marks[max(0, bisect_right(marks, (at, 1 << 60, 0)) - 1)]
+    return mark[1], mark[2]
 
 
 def load_topics(content_dir: Path, essays: list[Essay]) -> list[Topic]:
@@ -384,18 +402,16 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
                 )
             else:
                 cases[cs.id] = cs
-    index = _essay_index(essays)
+    by_essay = {e.slug: e for e in essays}
     for cs, enode, qnode, fld in refs.sources:
-        if cs.source.essay not in index:
+        if cs.source.essay not in by_essay:
             line, col = pos(enode)
             report.error(
-                cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(index))}"
+                cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(by_essay))}"
             )
             continue
-        text, marks = index[cs.source.essay]
-        q = normalize_quote(cs.source.quote)
-        at = text.find(q) if q else -1
-        if at < 0:
+        found = locate_quote(by_essay[cs.source.essay], cs.source.quote)
+        if found is None:
             line, col = pos(qnode)
             report.error(
                 cs.path,
@@ -405,8 +421,7 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
                 f"case study `{cs.name}`: quoted text is not in essay `{cs.source.essay}`; quote a sentence exactly as the essay has it",
             )
             continue
-        mark = marks[max(0, bisect_right(marks, (at, 1 << 60, 0)) - 1)]
-        cs.source.line, cs.source.section = mark[1], mark[2]
+        cs.source.line, cs.source.section = found
 
 
 def load_essay_meta(path: Path) -> dict[str, EssayMeta]:

@@ -32,6 +32,23 @@ from ..conftest import CHROMIUM_ARGS as BASE_ARGS
 ROOT = Path(__file__).resolve().parents[2]
 # The launch flags every browser test uses (tests/conftest.py), plus: no DNS for anything but the local server.
 CHROMIUM_ARGS = [*BASE_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+
+def page_url(kind: str, kb: dict) -> str:
+    """Site-relative URL of one page of each type, taken from knowledge.json where it varies."""
+    return {
+        "home": "",
+        "topic": kb["topics"][0]["url"],
+        "essay": kb["essays"][0]["url"],
+        "case": kb["case_studies"][0]["url"],
+        "cases": "case-studies/",
+        "actors": "actors/",
+        "graph": "graph/",
+        "about": "about/",
+        "404": "no-such-page/",
+    }[kind]
+
+
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 

@@ -5,26 +5,12 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .kbweb import PHONE, run_search
+from .kbweb import PHONE, page_url, run_search
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = Axe()
 PAGE_TYPES = ["home", "topic", "essay", "case", "cases", "actors", "graph", "about", "404"]
-
-
-def page_url(kind: str, kb: dict) -> str:
-    return {
-        "home": "",
-        "topic": kb["topics"][0]["url"],
-        "essay": kb["essays"][0]["url"],
-        "case": kb["case_studies"][0]["url"],
-        "cases": "case-studies/",
-        "actors": "actors/",
-        "graph": "graph/",
-        "about": "about/",
-        "404": "no-such-page/",
-    }[kind]
 
 
 def violations(page: object, context: object = None, options: dict | None = None) -> list[str]:

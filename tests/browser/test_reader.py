@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .kbweb import heading_text, run_search
+from .kbweb import heading_text, page_url, run_search
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -212,15 +212,7 @@ def test_phone_drawer_navigates(phone_page: object, server: object, kb: dict) ->
 @pytest.mark.parametrize("kind", ["home", "topic", "essay", "case", "cases", "actors", "graph"])
 def test_phone_pages_do_not_scroll_sideways(phone_page: object, server: object, kb: dict, kind: str) -> None:
     """At 375 px no page is wider than the screen (wide tables and the graph scroll inside their own box)."""
-    url = {
-        "home": "",
-        "topic": kb["topics"][0]["url"],
-        "essay": kb["essays"][0]["url"],
-        "case": kb["case_studies"][0]["url"],
-        "cases": "case-studies/",
-        "actors": "actors/",
-        "graph": "graph/",
-    }[kind]
+    url = page_url(kind, kb)
     phone_page.goto(server.url + url)
     widths = phone_page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"page is {widths[0]} px wide on a {widths[1]} px screen"
