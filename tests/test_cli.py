@@ -193,7 +193,7 @@ def test_add_case_study_rejects_broken_yaml(project: Path) -> None:
 
 def test_suggest_finds_missing_case(project: Path) -> None:
     """`diplokb suggest` proposes a case the essays name once it is taken out of the YAML, and writes nothing."""
-    path = drop_kfor(project)
+    drop_kfor(project)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     res = diplokb(project, "suggest")
     assert res.returncode == 0, res.stderr
