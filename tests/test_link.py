@@ -52,7 +52,7 @@ def test_relative_hrefs() -> None:
 def test_related_reasons() -> None:
     """Related topics come from the YAML and from shared case studies and co-filed sections, each with its reason."""
     rel = {r.slug: r.reasons for r in KB.related["peacekeeping"]}
-    assert "listed in the topic file" in rel["nation-building"]
+    assert "chosen by the editors" in rel["nation-building"]
     assert any(r.endswith("shared case studies") for r in rel["nation-building"])
     assert any("filed under both" in r for r in rel["alliances"])
 

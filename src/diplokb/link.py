@@ -216,10 +216,10 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
             reasons = []
             score = 0.0
             if o.slug in t.related:
-                reasons.append("listed in the topic file")
+                reasons.append("chosen by the editors")
                 score += 100
             elif t.slug in o.related:
-                reasons.append(f"listed by {o.title}")
+                reasons.append(f"chosen by the editors of {o.title}")
                 score += 50
             n = shared[(t.slug, o.slug)]
             if n:

@@ -23,10 +23,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from .errors import ContentError
 from .pipeline import run
-from .render import nav
+from .render import nav, page_sources
 
 log = logging.getLogger("mkdocs.plugins.diplokb")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -81,6 +82,7 @@ class _Output:
     pages: dict[str, str]
     knowledge: str
     nav: list[Any]
+    sources: dict[str, str]  # generated page -> the file behind it, relative to mkdocs.yml
 
 
 class DiplokbPlugin(BasePlugin[KbConfig]):
@@ -126,16 +128,51 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
                 log.warning(f"diplokb: {w}")
             # The C JSON encoder (no indent): a pretty-printed dump is several times slower at scale.
             knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
-            self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb))
+            root = Path(config.config_file_path or ".").resolve().parent
+            sources = {}
+            for page, src in page_sources(result.kb).items():
+                path = Path(src).resolve()
+                if path.is_relative_to(root):
+                    sources[page] = path.relative_to(root).as_posix()
+            self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb), sources)
         if self.config.set_nav and not config.nav:
             docs = Path(config.docs_dir)
             own = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
             config.nav = self.output.nav + [p for p in own if p not in self.output.pages]
+        if not config.repo_url:
+            config.edit_uri = None  # no repository (a local build): no "Edit this page" links at all
         # The plugin's own templates and stylesheet (copied as a theme file); a custom_dir still overrides them.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         return config
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        """"Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
+
+        MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a
+        generated page gets the same link base, pointed at its source file, or no link at all."""
+        if page.file.generated_by is None or self.output is None:
+            return context
+        src = self.output.sources.get(page.file.src_uri)
+        page.edit_url = None
+        base = self._edit_base(config)
+        if src and base:
+            page.edit_url = base + src
+        return context
+
+    @staticmethod
+    def _edit_base(config: MkDocsConfig) -> str | None:
+        """``repo_url`` + ``edit_uri`` without its ``docs_dir`` part: the edit URL of the repository's root."""
+        if not config.repo_url or not config.edit_uri:
+            return None
+        root = Path(config.config_file_path or ".").resolve().parent
+        docs = Path(config.docs_dir).resolve()
+        uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
+        tail = docs.relative_to(root).as_posix() + "/" if docs.is_relative_to(root) else ""
+        if not tail or not uri.endswith(tail):
+            return None
+        return config.repo_url.rstrip("/") + "/" + uri[: -len(tail)].lstrip("/")
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.

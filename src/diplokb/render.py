@@ -155,8 +155,8 @@ class Renderer:
             "",
             "How states use their armed forces to build relations with other states: alliances, "
             "attachés, peacekeeping, nation-building and soft power. Every page here is built from "
-            f"{len(kb.essays)} essay{'s' if len(kb.essays) != 1 else ''} and from topic files "
-            "curated by people: essay sections are filed under topics by what they say, and "
+            f"{len(kb.essays)} essay{'s' if len(kb.essays) != 1 else ''} and arranged by its editors: "
+            "essay sections are filed under topics by what they say, and "
             f"{n_cases} case stud{'y' if n_cases == 1 else 'ies'} link each topic back to the "
             "passage of the essay that names them.",
             "",
@@ -202,9 +202,7 @@ class Renderer:
             for c in cases:
                 lines.append(f"| {self.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} |")
         else:
-            lines.append(
-                f"No case study is filed under {esc(t.title)} yet. Add one under `case_studies:` in `content/topics/{esc(slug)}.yaml`."
-            )
+            lines.append(f"No case study is filed under {esc(t.title)} yet.")
         lines += ["", "## Related topics {#related-topics}", ""]
         for r in kb.related[slug]:
             lines.append(f"- {self.link(p, topic_page(r.slug), self.topics[r.slug].title)}: {esc('; '.join(r.reasons))}")
@@ -264,15 +262,11 @@ class Renderer:
         title = kb.essay_title(e)
         meta = kb.meta.get(slug)
         lines = [f"# {esc(title)}", ""]
-        facts = [f"{len(e.sections)} sections", f"source file `seeds/{esc(slug)}.txt`"]
+        facts = [f"{len(e.sections)} sections"]
         if meta and meta.source:
             facts.append(f"first published: {esc(meta.source)}")
         if meta and meta.date:
             facts.append(esc(meta.date))
-        if e.dropped:
-            facts.append(
-                f"{len(e.dropped)} scrape-debris line{'s' if len(e.dropped) != 1 else ''} left out (lines {', '.join(str(d.line) for d in e.dropped)})"
-            )
         lines += [" · ".join(facts), "{: .kb-meta }", ""]
         if not e.sections:
             lines += ["This essay has no text yet.", ""]
@@ -315,7 +309,7 @@ class Renderer:
             f"{kb.essay_title(e)} › {kb.section_title(e, c.source.section or 0)}",
             f"{c.path}:{c.line}",
         )
-        lines += [f"> {esc(c.source.quote)}", "", f"From {where}, line {c.source.line}.", ""]
+        lines += [f"> {esc(c.source.quote)}", "", f"From {where}.", ""]
         lines += ["## In its topics {#in-its-topics}", ""]
         for slug in c.topics:
             siblings = kb.cases_of[slug]
@@ -358,8 +352,7 @@ class Renderer:
         lines = [
             "# Case studies",
             "",
-            f"{len(kb.cases)} case studies named in the essays, each filed under one or more topics. "
-            "To add one, see the README: it is a few lines in a topic file.",
+            f"{len(kb.cases)} case studies named in the essays, each filed under one or more topics.",
             "",
             "| Case study | Years | Places | Topics |",
             "| --- | --- | --- | --- |",
@@ -458,6 +451,17 @@ def nav(kb: KnowledgeBase) -> list[Any]:
         item(ACTORS),
         item(GRAPH),
     ]
+
+
+def page_sources(kb: KnowledgeBase) -> dict[str, str]:
+    """The file an editor changes to change each generated page: a topic's YAML file, an essay's text.
+
+    A case study is written in the topic file that holds it. Index pages, the actors page and the
+    graph are made from everything, so they have none."""
+    out = {topic_page(t.slug): t.path for t in kb.topics}
+    out.update({essay_page(e.slug): e.path for e in kb.essays})
+    out.update({case_page(c.id): c.path for c in kb.cases.values()})
+    return {k: v for k, v in out.items() if v}
 
 
 def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, Any]:

@@ -57,6 +57,7 @@ def build_site(dest: Path, *, offline: bool = False) -> Path:
     """``mkdocs build --strict`` of this repository into ``dest``; the offline switch on or off."""
     env = {k: v for k, v in os.environ.items() if k != "DIPLOKB_OFFLINE"}
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env.setdefault("REPO_URL", "https://github.com/owner/diplokb")  # as published: pages carry "Edit this page"
     if offline:
         env["DIPLOKB_OFFLINE"] = "true"
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)]

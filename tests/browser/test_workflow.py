@@ -43,3 +43,16 @@ def test_workflow_jobs_run_on_debian_for_chromium() -> None:
     """The test job runs where `apt-get install chromium` gives /usr/bin/chromium (Debian, not Ubuntu's snap stub)."""
     job = load()["jobs"]["test"]
     assert "bookworm" in job["container"] or "debian" in job["container"]
+
+
+def test_build_takes_the_site_address_from_pages() -> None:
+    """site_url is the address GitHub Pages gives (configure-pages' base_url), and REPO_URL the repository's."""
+    job = load()["jobs"]["build"]
+    pages = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/configure-pages"))
+    builds = [step for step in job["steps"] if "mkdocs build" in step.get("run", "")]
+    assert len(builds) == 2
+    for step in builds:
+        assert step["env"]["SITE_URL"] == "${{ steps.%s.outputs.base_url }}/" % pages["id"]
+    assert job["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    config = (WORKFLOW.parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "site_url: !ENV [SITE_URL," in config and "repo_url: !ENV [REPO_URL," in config
