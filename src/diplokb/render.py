@@ -80,6 +80,17 @@ def _rel_url(from_page: str, key: str, directory_urls: bool) -> str:
     return f"{rel}#{anchor}" if anchor else (rel or "./")
 
 
+# Material's search leaves out a heading's section, or an element, marked data-search-exclude:
+# lists of links, tables of facts, graphs and copies of essay passages stay out of the index, so
+# a search finds the page about a thing, and the essay passage itself, first.
+NOSEARCH = "data-search-exclude"
+
+
+def nosearch(markdown: str) -> str:
+    """Markdown (a table, a list) in a block that Material's search does not index."""
+    return f"<div {NOSEARCH} markdown>\n\n{markdown}\n\n</div>"
+
+
 @dataclass
 class Page:
     path: str
@@ -160,7 +171,7 @@ class Renderer:
             f"{n_cases} case stud{'y' if n_cases == 1 else 'ies'} link each topic back to the "
             "passage of the essay that names them.",
             "",
-            "## Topics",
+            f"## Topics {{#topics {NOSEARCH}}}",
             "",
             "| Topic | Case studies | Essay sections | Summary |",
             "| --- | ---: | ---: | --- |",
@@ -170,12 +181,12 @@ class Renderer:
             lines.append(
                 f"| {self.link(p, topic_page(t.slug), t.title)} | {n} | {len(kb.routing.by_topic[t.slug])} | {esc(_first_sentence(t.summary))} |"
             )
-        lines += ["", f"All topics with their full summaries: {self.link(p, TOPIC_INDEX, 'Topics')}.", "", "## Essays", ""]
+        lines += ["", f"All topics with their full summaries: {self.link(p, TOPIC_INDEX, 'Topics')}.", "", f"## Essays {{#essays {NOSEARCH}}}", ""]
         for e in kb.essays:
             lines.append(f"- {self.link(p, essay_page(e.slug), kb.essay_title(e))}: {len(e.sections)} sections")
         lines += [
             "",
-            "## Browse",
+            f"## Browse {{#browse {NOSEARCH}}}",
             "",
             f"- {self.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics of their sections.",
             f"- {self.link(p, CASE_INDEX, 'Case studies')}: every case study in one table, with years, places and topics.",
@@ -196,26 +207,26 @@ class Renderer:
             f"{len(filed)} essay section{'s' if len(filed) != 1 else ''} from {essays_n} "
             f"essay{'s' if essays_n != 1 else ''} · {len(cases)} case stud{'y' if len(cases) == 1 else 'ies'}\n{{: .kb-meta }}"
         )
-        lines += ["", "## Case studies {#case-studies}", ""]
+        lines += ["", f"## Case studies {{#case-studies {NOSEARCH}}}", ""]
         if cases:
             lines += ["| Case study | Years | Places |", "| --- | --- | --- |"]
             for c in cases:
                 lines.append(f"| {self.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} |")
         else:
             lines.append(f"No case study is filed under {esc(t.title)} yet.")
-        lines += ["", "## Related topics {#related-topics}", ""]
+        lines += ["", f"## Related topics {{#related-topics {NOSEARCH}}}", ""]
         for r in kb.related[slug]:
             lines.append(f"- {self.link(p, topic_page(r.slug), self.topics[r.slug].title)}: {esc('; '.join(r.reasons))}")
         if not kb.related[slug]:
             lines.append("No related topic yet.")
-        lines += ["", "## From the essays {#from-the-essays}", ""]
+        lines += ["", f"## From the essays {{#from-the-essays {NOSEARCH}}}", ""]
         if not filed:
             lines.append("No essay section is filed under this topic yet.")
         for e_slug, i in filed:
             e = self.essays[e_slug]
             s = e.sections[i]
             anchor = kb.topic_section_anchor[(e_slug, i)]
-            lines.append(f"### {esc(kb.section_title(e, i))} {{#{anchor}}}")
+            lines.append(f"### {esc(kb.section_title(e, i))} {{#{anchor} {NOSEARCH}}}")
             lines.append("")
             others = [x for x in kb.routing.topics_of(e_slug, i) if x != slug]
             src = self.link(p, kb.section_key(e_slug, i), f"{kb.essay_title(e)} › {kb.section_title(e, i)}", f"{e.path}:{s.line}")
@@ -235,12 +246,12 @@ class Renderer:
 
     def _neighbourhood(self, p: str, slug: str) -> list[str]:
         svg = neighbourhood_svg(self.kb, slug, lambda key: self.url(p, key))
-        return ["", "## Neighbourhood {#neighbourhood}", "", svg, ""]
+        return ["", f"## Neighbourhood {{#neighbourhood {NOSEARCH}}}", "", svg.replace('<div class="kb-graph">', f'<div class="kb-graph" {NOSEARCH}>', 1), ""]
 
     def _backlinks(self, p: str, key: str) -> list[str]:
         """ "Mentioned in": every section that mentions the target, grouped by essay or topic page."""
         ms = [m for m in self.kb.backlinks.get(key, []) if m.kind in ("term", "source", "actor") and m.src_page != p]
-        lines = ["", "## Mentioned in {#mentioned-in}", ""]
+        lines = ["", f"## Mentioned in {{#mentioned-in {NOSEARCH}}}", ""]
         if not ms:
             return [*lines, "Nothing links here yet.", ""]
         groups: dict[str, list[str]] = {}
@@ -284,7 +295,7 @@ class Renderer:
             if cited:
                 notes.append("Case studies: " + ", ".join(self.link(p, case_page(c), kb.cases[c].name) for c in cited))
             if notes:
-                lines += [" · ".join(notes), "{: .kb-filed }", ""]
+                lines += [" · ".join(notes), f"{{: .kb-filed {NOSEARCH} }}", ""]
             if not s.blocks:
                 lines += ["*(no text under this heading)*", ""]
             for block in self._blocks(p, e, i, None):
@@ -296,11 +307,12 @@ class Renderer:
         kb = self.kb
         c = kb.cases[cid]
         p = case_page(cid)
-        lines = [f"# {esc(c.name)}", "", esc(c.summary), "", "| Fact | Details |", "| --- | --- |"]
+        lines = [f"# {esc(c.name)}", "", esc(c.summary), "", f"<div {NOSEARCH} markdown>", "", "| Fact | Details |", "| --- | --- |"]
         lines.append(f"| Years | {esc(c.years) or '–'} |")
         lines.append(f"| Places | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.places) or '–'} |")
         lines.append(f"| Actors | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.actors) or '–'} |")
         lines.append(f"| Topics | {self._topic_chips(p, c.topics)} |")
+        lines += ["", "</div>"]
         lines += ["", "## Source {#source}", ""]
         e = self.essays[c.source.essay]
         where = self.link(
@@ -310,7 +322,7 @@ class Renderer:
             f"{c.path}:{c.line}",
         )
         lines += [f"> {esc(c.source.quote)}", "", f"From {where}.", ""]
-        lines += ["## In its topics {#in-its-topics}", ""]
+        lines += [f"## In its topics {{#in-its-topics {NOSEARCH}}}", ""]
         for slug in c.topics:
             siblings = kb.cases_of[slug]
             k = kb.case_position[(slug, cid)]
@@ -324,10 +336,12 @@ class Renderer:
         kb = self.kb
         p = TOPIC_INDEX
         lines = ["# Topics", "", f"{len(kb.topics)} topics. Each gathers the essay sections that discuss it and its case studies.", ""]
+        items = []
         for t in kb.topics:
             n_cases, n_secs = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
             counts = f"{n_secs} essay section{'s' if n_secs != 1 else ''}, {n_cases} case stud{'y' if n_cases == 1 else 'ies'}"
-            lines.append(f"- **{self.link(p, topic_page(t.slug), t.title)}** ({counts}): {esc(t.summary)}")
+            items.append(f"- **{self.link(p, topic_page(t.slug), t.title)}** ({counts}): {esc(t.summary)}")
+        lines.append(nosearch("\n".join(items)))
         return Page(
             p, "Topics", "The topics of the knowledge base, each with its summary, essay sections and case studies.", "\n".join(lines)
         )
@@ -336,12 +350,13 @@ class Renderer:
         kb = self.kb
         p = ESSAY_INDEX
         lines = ["# Essays", "", f"The {len(kb.essays)} essays this knowledge base is built from, in full, with each section's topics.", ""]
-        lines += ["| Essay | Sections | Topics |", "| --- | ---: | --- |"]
+        rows = ["| Essay | Sections | Topics |", "| --- | ---: | --- |"]
         for e in kb.essays:
             topics = sorted({t for f in kb.routing.filings[e.slug] for t in f.topics}, key=lambda s: self.topics[s].title.casefold())
-            lines.append(
+            rows.append(
                 f"| {self.link(p, essay_page(e.slug), kb.essay_title(e))} | {len(e.sections)} | {self._topic_chips(p, topics) or '–'} |"
             )
+        lines.append(nosearch("\n".join(rows)))
         return Page(
             p, "Essays", "The essays of the knowledge base, in full, with the topics their sections are filed under.", "\n".join(lines)
         )
@@ -354,6 +369,8 @@ class Renderer:
             "",
             f"{len(kb.cases)} case studies named in the essays, each filed under one or more topics.",
             "",
+            f"<div {NOSEARCH} markdown>",
+            "",
             "| Case study | Years | Places | Topics |",
             "| --- | --- | --- | --- |",
         ]
@@ -361,6 +378,7 @@ class Renderer:
             lines.append(
                 f"| {self.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} | {self._topic_chips(p, c.topics)} |"
             )
+        lines += ["", "</div>"]
         return Page(p, "Case studies", "Every case study of the knowledge base: name, years, places and topics.", "\n".join(lines))
 
     def actors(self) -> Page:
@@ -385,7 +403,7 @@ class Renderer:
                         self.link(p, kb.section_key(e, i), f"{kb.essay_title(self.essays[e])} › {kb.section_title(self.essays[e], i)}")
                         for e, i in x.sections
                     ]
-                    lines += ["Mentioned in: " + ", ".join(secs), ""]
+                    lines += ["Mentioned in: " + ", ".join(secs), f"{{: {NOSEARCH} }}", ""]
         return Page(
             p,
             "Actors and places",
@@ -402,7 +420,7 @@ class Renderer:
             "Topics (large), essays, case studies and actors or places (small), joined where one links to "
             "the other. Every node is a link; hover for its name.",
             "",
-            svg,
+            svg.replace('<div class="kb-graph">', f'<div class="kb-graph" {NOSEARCH}>', 1),
         ]
         return Page(
             p,

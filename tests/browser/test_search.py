@@ -1,0 +1,110 @@
+"""Search that finds the right page: a set of queries and the page each should bring up, run in
+Debian chromium against Material's own search (its worker, its index, its ranking)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from .kbweb import LUNR_STOP_WORDS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TOP = 3
+
+# The links of each of the first result groups: Material groups results by page, the page first,
+# then its matching sections, best first.
+TOP_JS = """n => [...document.querySelectorAll('.md-search-result__list > .md-search-result__item')]
+    .slice(0, n).map(li => [...li.querySelectorAll('a')].map(a => a.href))"""
+
+
+def type_query(page: object, query: str) -> None:
+    """Type into Material's search and wait for the results of the whole query.
+
+    Results carry the (stemmed) words they matched in ?h=; wait until one has a stem of every word."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.locator(".md-search-result__meta").filter(has_text="Type to start searching").wait_for()
+    box.press_sequentially(query, delay=10)
+    words = [w for w in re.findall(r"\w+", query.lower()) if w not in LUNR_STOP_WORDS and len(w) > 1]
+    page.wait_for_function(
+        """words => [...document.querySelectorAll('.md-search-result__item a')].some(a => {
+            const got = (new URL(a.href).searchParams.get('h') || '').split(' ').filter(Boolean);
+            const stem = g => g.replace(/['’].*$/, '');  // "china's" is one word to lunr
+            return words.every(w => got.some(g => w.startsWith(stem(g)) || stem(g).startsWith(w)));
+        })""",
+        arg=words,
+    )
+
+
+def _where(href: str, base: str) -> str:
+    """A result's address relative to the site root, with its #fragment."""
+    parts = urlsplit(href)
+    path = unquote(parts.path)[len(urlsplit(base).path) :]
+    return path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def search_set(kb: dict) -> list[tuple[str, set[str]]]:
+    """(query, pages any of which is right) for every topic, case study and place of the site, and a few phrasings."""
+    out: list[tuple[str, set[str]]] = []
+    for t in kb["topics"]:
+        out.append((t["title"], {t["url"]}))
+    for c in kb["case_studies"]:
+        out.append((c["name"], {c["url"]}))
+    places: dict[str, set[str]] = {}
+    for c in kb["case_studies"]:
+        for p in c["places"]:
+            places.setdefault(p, set()).add(c["url"])
+    anchors = {a["title"]: a["url"] for a in kb["anchors"] if a["kind"] in ("place", "actor")}
+    for p, urls in sorted(places.items()):
+        # The place's own entry, or a case study that happened there.
+        out.append((p, urls | {anchors[p]}))
+    by_slug = {t["slug"]: t["url"] for t in kb["topics"]}
+    for query, slug in (("defence attaché", "attaches"), ("peacekeeping", "peacekeeping"), ("soft power", "soft-power")):
+        if slug in by_slug:
+            out.append((query, {by_slug[slug]}))
+    return out
+
+
+def test_search_set_finds_its_pages(page: object, server: object, kb: dict) -> None:
+    """Each query of the set has a right page among the first three results."""
+    queries = search_set(kb)
+    assert len(queries) >= len(kb["topics"]) + len(kb["case_studies"])
+    misses = []
+    for query, want in queries:
+        page.goto(server.url)
+        try:
+            type_query(page, query)
+        except Exception as exc:  # noqa: BLE001 - reported with the query, with the other misses
+            misses.append(f"{query!r}: no results for the whole query ({type(exc).__name__})")
+            continue
+        groups = [[_where(h, server.url) for h in hrefs] for hrefs in page.evaluate(TOP_JS, TOP)]
+        got = {h.split("?")[0] for g in groups for h in g}
+        if not want & got:
+            misses.append(f"{query!r}: wanted one of {sorted(want)}, got {[g[0] for g in groups]}")
+    assert not misses, f"{len(misses)} of {len(queries)} queries miss:\n  " + "\n  ".join(misses)
+
+
+def test_navigation_blocks_stay_out_of_the_index(site_dir: Path) -> None:
+    """Graphs, link lists, fact tables and copies of essay passages are not indexed; the index stays small."""
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    assert docs, "empty search index"
+    left_out = ("#mentioned-in", "#neighbourhood", "#related-topics", "#in-its-topics", "#case-studies", "#from-the-essays")
+    bad = [d["location"] for d in docs if d["location"].endswith(left_out) or d["location"].startswith("graph/#")]
+    assert not bad, f"navigation sections indexed: {bad}"
+    for d in docs:
+        assert "Fact Details" not in d["text"], f"{d['location']}: a fact table in the index"
+        assert "Filed under" not in d["text"] and "Mentioned in" not in d["text"], f"{d['location']}: a link list in the index"
+        if d["location"].startswith("topics/") and "#" in d["location"]:
+            pytest.fail(f"{d['location']}: a topic page's copy of an essay passage is indexed")
+    graph = [d for d in docs if d["location"].startswith("graph/")]
+    assert all(len(d["text"]) < 400 for d in graph), "graph labels in the index"
+    size = (site_dir / "search" / "search_index.json").stat().st_size
+    essays = sum(len(e.read_bytes()) for e in (Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+    # The essays' text, once, plus titles and short page texts: well under twice the essays.
+    assert size < 2 * essays, f"search index {size} bytes for {essays} bytes of essays"
