@@ -148,7 +148,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         return config
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        """"Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
+        """ "Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
 
         MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a
         generated page gets the same link base, pointed at its source file, or no link at all."""

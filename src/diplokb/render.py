@@ -181,7 +181,13 @@ class Renderer:
             lines.append(
                 f"| {self.link(p, topic_page(t.slug), t.title)} | {n} | {len(kb.routing.by_topic[t.slug])} | {esc(_first_sentence(t.summary))} |"
             )
-        lines += ["", f"All topics with their full summaries: {self.link(p, TOPIC_INDEX, 'Topics')}.", "", f"## Essays {{#essays {NOSEARCH}}}", ""]
+        lines += [
+            "",
+            f"All topics with their full summaries: {self.link(p, TOPIC_INDEX, 'Topics')}.",
+            "",
+            f"## Essays {{#essays {NOSEARCH}}}",
+            "",
+        ]
         for e in kb.essays:
             lines.append(f"- {self.link(p, essay_page(e.slug), kb.essay_title(e))}: {len(e.sections)} sections")
         lines += [
@@ -246,7 +252,13 @@ class Renderer:
 
     def _neighbourhood(self, p: str, slug: str) -> list[str]:
         svg = neighbourhood_svg(self.kb, slug, lambda key: self.url(p, key))
-        return ["", f"## Neighbourhood {{#neighbourhood {NOSEARCH}}}", "", svg.replace('<div class="kb-graph">', f'<div class="kb-graph" {NOSEARCH}>', 1), ""]
+        return [
+            "",
+            f"## Neighbourhood {{#neighbourhood {NOSEARCH}}}",
+            "",
+            svg.replace('<div class="kb-graph">', f'<div class="kb-graph" {NOSEARCH}>', 1),
+            "",
+        ]
 
     def _backlinks(self, p: str, key: str) -> list[str]:
         """ "Mentioned in": every section that mentions the target, grouped by essay or topic page."""

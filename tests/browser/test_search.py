@@ -79,7 +79,7 @@ def test_search_set_finds_its_pages(page: object, server: object, kb: dict) -> N
         page.goto(server.url)
         try:
             type_query(page, query)
-        except Exception as exc:  # noqa: BLE001 - reported with the query, with the other misses
+        except Exception as exc:  # reported with the query, with the other misses
             misses.append(f"{query!r}: no results for the whole query ({type(exc).__name__})")
             continue
         groups = [[_where(h, server.url) for h in hrefs] for hrefs in page.evaluate(TOP_JS, TOP)]

@@ -52,7 +52,7 @@ def test_build_takes_the_site_address_from_pages() -> None:
     builds = [step for step in job["steps"] if "mkdocs build" in step.get("run", "")]
     assert len(builds) == 2
     for step in builds:
-        assert step["env"]["SITE_URL"] == "${{ steps.%s.outputs.base_url }}/" % pages["id"]
+        assert step["env"]["SITE_URL"] == "${{ steps." + pages["id"] + ".outputs.base_url }}/"
     assert job["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
     config = (WORKFLOW.parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
     assert "site_url: !ENV [SITE_URL," in config and "repo_url: !ENV [REPO_URL," in config
