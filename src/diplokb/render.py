@@ -86,9 +86,13 @@ def _rel_url(from_page: str, key: str, directory_urls: bool) -> str:
 NOSEARCH = "data-search-exclude"
 
 
-def nosearch(markdown: str) -> str:
-    """Markdown (a table, a list) in a block that Material's search does not index."""
-    return f"<div {NOSEARCH} markdown>\n\n{markdown}\n\n</div>"
+def nosearch(markdown: str, cls: str = "") -> str:
+    """Markdown (a table, a list) in a block that Material's search does not index.
+
+    ``kb-reflow`` makes a table's rows into short paragraphs on a phone (see diplokb.css), for
+    tables whose cells hold more than a word or two."""
+    c = f' class="{cls}"' if cls else ""
+    return f"<div{c} {NOSEARCH} markdown>\n\n{markdown}\n\n</div>"
 
 
 @dataclass
@@ -173,14 +177,11 @@ class Renderer:
             "",
             f"## Topics {{#topics {NOSEARCH}}}",
             "",
-            "| Topic | Case studies | Essay sections | Summary |",
-            "| --- | ---: | ---: | --- |",
         ]
         for t in kb.topics:
-            n = len(kb.cases_of[t.slug])
-            lines.append(
-                f"| {self.link(p, topic_page(t.slug), t.title)} | {n} | {len(kb.routing.by_topic[t.slug])} | {esc(_first_sentence(t.summary))} |"
-            )
+            n, m = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
+            counts = f"{n} case stud{'y' if n == 1 else 'ies'}, {m} essay section{'' if m == 1 else 's'}"
+            lines.append(f"- **{self.link(p, topic_page(t.slug), t.title)}** ({counts}): {esc(_first_sentence(t.summary))}")
         lines += [
             "",
             f"All topics with their full summaries: {self.link(p, TOPIC_INDEX, 'Topics')}.",
@@ -215,9 +216,10 @@ class Renderer:
         )
         lines += ["", f"## Case studies {{#case-studies {NOSEARCH}}}", ""]
         if cases:
-            lines += ["| Case study | Years | Places |", "| --- | --- | --- |"]
+            rows = ["| Case study | Years | Places |", "| --- | --- | --- |"]
             for c in cases:
-                lines.append(f"| {self.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} |")
+                rows.append(f"| {self.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} |")
+            lines.append(nosearch("\n".join(rows), "kb-reflow"))
         else:
             lines.append(f"No case study is filed under {esc(t.title)} yet.")
         lines += ["", f"## Related topics {{#related-topics {NOSEARCH}}}", ""]
@@ -368,7 +370,7 @@ class Renderer:
             rows.append(
                 f"| {self.link(p, essay_page(e.slug), kb.essay_title(e))} | {len(e.sections)} | {self._topic_chips(p, topics) or '–'} |"
             )
-        lines.append(nosearch("\n".join(rows)))
+        lines.append(nosearch("\n".join(rows), "kb-reflow"))
         return Page(
             p, "Essays", "The essays of the knowledge base, in full, with the topics their sections are filed under.", "\n".join(lines)
         )
@@ -381,7 +383,7 @@ class Renderer:
             "",
             f"{len(kb.cases)} case studies named in the essays, each filed under one or more topics.",
             "",
-            f"<div {NOSEARCH} markdown>",
+            f'<div class="kb-reflow" {NOSEARCH} markdown>',
             "",
             "| Case study | Years | Places | Topics |",
             "| --- | --- | --- | --- |",

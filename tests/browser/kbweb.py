@@ -57,7 +57,9 @@ def build_site(dest: Path, *, offline: bool = False) -> Path:
     """``mkdocs build --strict`` of this repository into ``dest``; the offline switch on or off."""
     env = {k: v for k, v in os.environ.items() if k != "DIPLOKB_OFFLINE"}
     env["NO_MKDOCS_2_WARNING"] = "1"
-    env.setdefault("REPO_URL", "https://github.com/owner/diplokb")  # as published: pages carry "Edit this page"
+    # As the Pages workflow builds it: its address, and "Edit this page" links to the repository.
+    env.setdefault("SITE_URL", "https://owner.github.io/diplokb/")
+    env.setdefault("REPO_URL", "https://github.com/owner/diplokb")
     if offline:
         env["DIPLOKB_OFFLINE"] = "true"
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)]
