@@ -73,7 +73,9 @@ def test_topic_page_content(seed_site: Path) -> None:
     html = page(seed_site, "topics/peacekeeping")
     assert "Peacekeeping sends military forces into conflict zones" in html
     assert 'href="../../essays/military-diplomacy-and-foreign-relations/#military-diplomacy-and-peacekeeping-operations"' in html
-    assert "from: " in html
+    assert re.search(r'<p class="kb-from">In <a href="../../essays/[^"]+#[^"]+">', html), (
+        "each excerpt names its essay, linking the section"
+    )
     assert 'href="../../case-studies/kfor-in-kosovo/"' in html
     assert 'id="related-topics"' in html and 'href="../nation-building/"' in html
     assert '<meta name="description" content="Peacekeeping sends' in html

@@ -12,6 +12,7 @@ the navigation sidebar, header and footer never make a check pass.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -209,7 +210,11 @@ def _page_url(rel: str) -> str:
 
 def _config_value(project: Path, key: str, default: str) -> str:
     """A top-level scalar of mkdocs.yml (which has python tags, so no yaml.safe_load)."""
-    m = re.search(rf"^{key}:\s*([^\s#]+)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    env = re.search(rf"^{key}:\s*!ENV\s*\[\s*(\w+)\s*,\s*([^\]]+?)\s*\]", text, re.M)
+    if env:  # !ENV [NAME, default]: the build below sees the same environment
+        return os.environ.get(env.group(1), env.group(2).strip("'\""))
+    m = re.search(rf"^{key}:\s*([^\s#]+)", text, re.M)
     return m.group(1).strip("'\"") if m else default
 
 
@@ -516,17 +521,30 @@ def test_topic_pages_have_mentioned_in(site: Site) -> None:
 
 
 def test_mentioned_in_matches_term_links(site: Site) -> None:
-    """A topic's "Mentioned in" lists exactly the essay sections (on essay and topic pages) that link it."""
+    """A topic's "Mentioned in" lists exactly the essay sections that link it and are not on the page already.
+
+    Every section filed under the topic is on its page ("From the essays", quoted or listed by
+    title); a topic page's copy of a section is the same passage as the essay's, listed once, as
+    the essay's section."""
     linking: dict[str, set[str]] = defaultdict(set)
     for p in site.of_kind("essays/") + site.of_kind("topics/"):
         for x in _term_links(p):
             assert x.section, f"{p.url}: term link {x.href} outside any section"
-            linking[x.target or ""].add(f"{p.url}#{x.section}")
+            if p.url.startswith("essays/"):
+                linking[x.target or ""].add(f"{p.url}#{x.section}")
+    filed: dict[str, set[str]] = defaultdict(set)
+    for e in site.knowledge["essays"]:
+        for sec in e["sections"]:
+            for t in sec["topics"]:
+                filed[f"topics/{t}/"].add(f"{e['url']}#{sec['anchor']}")
     problems = {}
     for p in site.of_kind("topics/"):
+        shown = {x.to for x in p.content() if x.region == "from-the-essays" and x.target and x.target.startswith("essays/")}
+        assert shown == filed[p.url], f"{p.url}: From the essays does not link every section filed there"
+        want = linking[p.url] - shown
         listed = {x.to for x in _mentioned_in(p) if x.target}
-        if listed != linking[p.url]:
-            problems[p.url] = {"not listed": sorted(linking[p.url] - listed), "listed without a link": sorted(listed - linking[p.url])}
+        if listed != want:
+            problems[p.url] = {"not listed": sorted(want - listed), "listed without a link": sorted(listed - want)}
     assert not problems, f"Mentioned in differs from the term links: {json.dumps(problems, indent=1)}"
 
 

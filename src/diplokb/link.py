@@ -153,6 +153,24 @@ def excerpt_blocks(section: Section) -> int:
     return min(1, len(b))
 
 
+FEATURED = 4  # essay sections a topic page shows an excerpt of; the others are listed by title
+
+
+def featured_sections(routing: Routing, slug: str) -> list[tuple[str, int]]:
+    """The sections a topic page quotes, in essay order: those most about the topic.
+
+    Sections whose strongest topic it is come first, then by the topic's score there; a topic
+    page stays a length people read, and lists the other sections by title."""
+    filed = routing.by_topic[slug]
+    order = {key: n for n, key in enumerate(filed)}
+
+    def rank(key: tuple[str, int]) -> tuple[bool, float, int]:
+        f = routing.filings[key[0]][key[1]]
+        return (f.topics[0] != slug, -f.scores.get(slug, 0.0), order[key])
+
+    return sorted(sorted(filed, key=rank)[:FEATURED], key=order.__getitem__)
+
+
 def relpath(path: str, start: str) -> str:
     """``posixpath.relpath`` for site-relative paths, without its filesystem calls (this runs per link)."""
     a = [p for p in path.split("/") if p]
@@ -325,6 +343,7 @@ def build(
         for e in essays
     }
     tmap = {t.slug: t for t in topics}
+    featured = {t.slug: set(featured_sections(routing, t.slug)) for t in topics}
     for e in essays:
         etitle = targets[essay_page(e.slug)].title
         for i, s in enumerate(e.sections):
@@ -338,7 +357,7 @@ def build(
                 if bi >= shown:  # topic pages show an excerpt; links beyond it are not there
                     continue
                 for home in routing.topics_of(e.slug, i):
-                    if home != topic:
+                    if home != topic and key in featured[home]:
                         mentions.append(
                             Mention(
                                 topic_page(home),

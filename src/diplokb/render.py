@@ -27,6 +27,7 @@ from .link import (
     case_page,
     essay_page,
     excerpt_blocks,
+    featured_sections,
     relpath,
     topic_page,
 )
@@ -230,16 +231,18 @@ class Renderer:
         lines += ["", f"## From the essays {{#from-the-essays {NOSEARCH}}}", ""]
         if not filed:
             lines.append("No essay section is filed under this topic yet.")
-        for e_slug, i in filed:
+        featured = featured_sections(kb.routing, slug)
+        for e_slug, i in featured:
             e = self.essays[e_slug]
             s = e.sections[i]
             anchor = kb.topic_section_anchor[(e_slug, i)]
             lines.append(f"### {esc(kb.section_title(e, i))} {{#{anchor} {NOSEARCH}}}")
             lines.append("")
             others = [x for x in kb.routing.topics_of(e_slug, i) if x != slug]
-            src = self.link(p, kb.section_key(e_slug, i), f"{kb.essay_title(e)} › {kb.section_title(e, i)}", f"{e.path}:{s.line}")
-            also = f" · also in: {self._topic_chips(p, others)}" if others else ""
-            lines.append(f"from: {src}{also}\n{{: .kb-from }}")
+            # The heading names the section; the line under it names the essay (linking the section there).
+            src = self.link(p, kb.section_key(e_slug, i), kb.essay_title(e), f"{e.path}:{s.line}")
+            also = f" · also under {self._topic_chips(p, others)}" if others else ""
+            lines.append(f"In {src}{also}\n{{: .kb-from }}")
             lines.append("")
             shown = excerpt_blocks(s)
             for block in self._blocks(p, e, i, slug, shown):
@@ -248,8 +251,20 @@ class Renderer:
             if rest > 0:
                 more = f"Continue reading: {rest} more paragraph{'s' if rest != 1 else ''} in the essay"
                 lines += [f"{self.link(p, kb.section_key(e_slug, i), more)}\n{{: .kb-more }}", ""]
+        rest = [key for key in filed if key not in featured]
+        if rest:
+            lines += [f"### More in the essays {{#more-in-the-essays {NOSEARCH}}}", ""]
+            by_essay: dict[str, list[str]] = {}
+            for e_slug, i in rest:
+                # Each listed section keeps its anchor on this page, as the quoted ones do.
+                link = self.link(p, kb.section_key(e_slug, i), kb.section_title(self.essays[e_slug], i))
+                by_essay.setdefault(e_slug, []).append(f'<span id="{kb.topic_section_anchor[(e_slug, i)]}"></span>{link}')
+            for e_slug, links in by_essay.items():
+                lines.append(f"- In *{esc(kb.essay_title(self.essays[e_slug]))}*: {', '.join(links)}")
+            lines.append("")
         lines += self._neighbourhood(p, slug)
-        lines += self._backlinks(p, p)
+        # Sections filed here are all on this page already; "Mentioned in" lists the others.
+        lines += self._backlinks(p, p, shown={kb.section_key(e, i) for e, i in filed})
         return Page(p, t.title, t.summary, "\n".join(lines))
 
     def _neighbourhood(self, p: str, slug: str) -> list[str]:
@@ -262,12 +277,22 @@ class Renderer:
             "",
         ]
 
-    def _backlinks(self, p: str, key: str) -> list[str]:
-        """ "Mentioned in": every section that mentions the target, grouped by essay or topic page."""
-        ms = [m for m in self.kb.backlinks.get(key, []) if m.kind in ("term", "source", "actor") and m.src_page != p]
+    def _backlinks(self, p: str, key: str, shown: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        """ "Mentioned in": every essay section that mentions the target, grouped by essay.
+
+        A topic page's copy of an essay section is the same passage, so only the essay's own
+        section is listed; sections in ``shown`` (already linked on the page) are left out."""
+        ms = [
+            m
+            for m in self.kb.backlinks.get(key, [])
+            if m.kind in ("term", "source", "actor")
+            and m.src_page != p
+            and not m.src_page.startswith("topics/")
+            and f"{m.src_page}#{m.src_anchor}" not in shown
+        ]
         lines = ["", f"## Mentioned in {{#mentioned-in {NOSEARCH}}}", ""]
         if not ms:
-            return [*lines, "Nothing links here yet.", ""]
+            return [*lines, "No other essay section mentions it." if shown else "No essay section mentions it yet.", ""]
         groups: dict[str, list[str]] = {}
         seen: set[str] = set()
         for m in ms:
@@ -343,7 +368,7 @@ class Renderer:
             prev = self.link(p, case_page(siblings[k - 1].id), f"← {siblings[k - 1].name}") if k > 0 else "(first)"
             nxt = self.link(p, case_page(siblings[k + 1].id), f"{siblings[k + 1].name} →") if k + 1 < len(siblings) else "(last)"
             lines.append(f"- {self.link(p, topic_page(slug), self.topics[slug].title)} ({k + 1} of {len(siblings)}): {prev} · {nxt}")
-        lines += self._backlinks(p, p)
+        lines += self._backlinks(p, p, shown={kb.section_key(e.slug, c.source.section or 0)})
         return Page(p, c.name, c.summary, "\n".join(lines))
 
     def topic_index(self) -> Page:
@@ -413,11 +438,11 @@ class Renderer:
                 lines.append("Case studies: " + ", ".join(self.link(p, case_page(c), kb.cases[c].name) for c in x.cases))
                 lines.append("")
                 if x.sections:
-                    secs = [
-                        self.link(p, kb.section_key(e, i), f"{kb.essay_title(self.essays[e])} › {kb.section_title(self.essays[e], i)}")
-                        for e, i in x.sections
-                    ]
-                    lines += ["Mentioned in: " + ", ".join(secs), f"{{: {NOSEARCH} }}", ""]
+                    by_essay: dict[str, list[str]] = {}  # each essay's title once, then its sections
+                    for e, i in x.sections:
+                        by_essay.setdefault(e, []).append(self.link(p, kb.section_key(e, i), kb.section_title(self.essays[e], i)))
+                    groups = [f"*{esc(kb.essay_title(self.essays[e]))}*: {', '.join(secs)}" for e, secs in by_essay.items()]
+                    lines += ["Mentioned in " + "; ".join(groups), f"{{: {NOSEARCH} }}", ""]
         return Page(
             p,
             "Actors and places",
