@@ -27,6 +27,7 @@ ESSAY_INDEX = "essays/index.md"
 CASE_INDEX = "case-studies/index.md"
 ACTORS = "actors/index.md"
 GRAPH = "graph.md"
+TIMELINE = "timeline.md"
 
 
 def topic_page(slug: str) -> str:
@@ -153,7 +154,7 @@ def excerpt_blocks(section: Section) -> int:
     return min(1, len(b))
 
 
-FEATURED = 4  # essay sections a topic page shows an excerpt of; the others are listed by title
+FEATURED = 3  # essay sections a topic page shows an excerpt of; the others are listed by title
 
 
 def featured_sections(routing: Routing, slug: str) -> list[tuple[str, int]]:
@@ -301,6 +302,7 @@ def build(
         (CASE_INDEX, "Case studies"),
         (ACTORS, "Actors and places"),
         (GRAPH, "Knowledge graph"),
+        (TIMELINE, "Timeline of case studies"),
     ):
         targets[page] = Target(page, "", title, "page")
     for t in topics:

@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .graph import neighbourhood_svg, site_graph_svg
+from .graph import site_graph_svg
 from .link import (
     ACTORS,
     CASE_INDEX,
     ESSAY_INDEX,
     GRAPH,
     HOME,
+    TIMELINE,
     TOPIC_INDEX,
     KnowledgeBase,
     case_page,
@@ -31,7 +32,9 @@ from .link import (
     relpath,
     topic_page,
 )
+from .model import CaseStudy
 from .parse import Block, Essay
+from .timeline import PALETTE, rows_of, timeline_html
 
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
 _ALWAYS = set("\\`*_{}[]()#|!<>&~^=$")
@@ -198,6 +201,7 @@ class Renderer:
             "",
             f"- {self.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics of their sections.",
             f"- {self.link(p, CASE_INDEX, 'Case studies')}: every case study in one table, with years, places and topics.",
+            f"- {self.link(p, TIMELINE, 'Timeline of case studies')}: the case studies on one time axis, by topic.",
             f"- {self.link(p, ACTORS, 'Actors and places')}: the states, organisations and places the case studies name.",
             f"- {self.link(p, GRAPH, 'Knowledge graph')}: topics, case studies, essays and actors, and how they connect.",
         ]
@@ -217,10 +221,9 @@ class Renderer:
         )
         lines += ["", f"## Case studies {{#case-studies {NOSEARCH}}}", ""]
         if cases:
-            rows = ["| Case study | Years | Places |", "| --- | --- | --- |"]
-            for c in cases:
-                rows.append(f"| {self.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} |")
-            lines.append(nosearch("\n".join(rows), "kb-reflow"))
+            # This topic's case studies on the time axis (each a link), coloured by their main topic.
+            lines.append(timeline_html([("", "", 0, self._timeline_rows(p, cases))], f"Timeline of the case studies of {t.title}"))
+            lines += ["", f"All case studies on one axis: {self.link(p, TIMELINE, 'Timeline of case studies')}.", "{: .kb-meta }"]
         else:
             lines.append(f"No case study is filed under {esc(t.title)} yet.")
         lines += ["", f"## Related topics {{#related-topics {NOSEARCH}}}", ""]
@@ -262,20 +265,32 @@ class Renderer:
             for e_slug, links in by_essay.items():
                 lines.append(f"- In *{esc(kb.essay_title(self.essays[e_slug]))}*: {', '.join(links)}")
             lines.append("")
-        lines += self._neighbourhood(p, slug)
         # Sections filed here are all on this page already; "Mentioned in" lists the others.
         lines += self._backlinks(p, p, shown={kb.section_key(e, i) for e, i in filed})
         return Page(p, t.title, t.summary, "\n".join(lines))
 
-    def _neighbourhood(self, p: str, slug: str) -> list[str]:
-        svg = neighbourhood_svg(self.kb, slug, lambda key: self.url(p, key))
-        return [
+    def _timeline_rows(self, p: str, cases: list[CaseStudy]) -> list[Any]:
+        colour = {t.slug: n % PALETTE for n, t in enumerate(self.kb.topics)}
+        return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: colour.get(c.topics[0], 0))
+
+    def timeline(self) -> Page:
+        kb = self.kb
+        p = TIMELINE
+        colour = {t.slug: n % PALETTE for n, t in enumerate(kb.topics)}
+        groups = []
+        for t in kb.topics:
+            own = [c for c in kb.cases_of[t.slug] if c.topics[0] == t.slug]
+            if own:
+                groups.append((t.title, self.url(p, topic_page(t.slug)), colour[t.slug], self._timeline_rows(p, own)))
+        lines = [
+            "# Timeline of case studies",
             "",
-            f"## Neighbourhood {{#neighbourhood {NOSEARCH}}}",
+            "The years of every case study on one axis, grouped by each case's main topic, whose colour its bar takes. "
+            "Cases still running reach the date they were last checked, or this year. Each row opens its case study.",
             "",
-            svg.replace('<div class="kb-graph">', f'<div class="kb-graph" {NOSEARCH}>', 1),
-            "",
+            timeline_html(groups, "Timeline of case studies"),
         ]
+        return Page(p, "Timeline of case studies", "The case studies of the knowledge base on one time axis, by topic.", "\n".join(lines))
 
     def _backlinks(self, p: str, key: str, shown: set[str] | frozenset[str] = frozenset()) -> list[str]:
         """ "Mentioned in": every essay section that mentions the target, grouped by essay.
@@ -406,7 +421,8 @@ class Renderer:
         lines = [
             "# Case studies",
             "",
-            f"{len(kb.cases)} case studies named in the essays, each filed under one or more topics.",
+            f"{len(kb.cases)} case studies named in the essays, each filed under one or more topics. "
+            f"The same, on one time axis: {self.link(p, TIMELINE, 'Timeline of case studies')}.",
             "",
             f'<div class="kb-reflow" {NOSEARCH} markdown>',
             "",
@@ -474,6 +490,7 @@ class Renderer:
         pages += [self.essay(e.slug) for e in self.kb.essays]
         pages.append(self.case_index())
         pages += [self.case(c) for c in sorted(self.kb.cases)]
+        pages.append(self.timeline())
         pages.append(self.actors())
         pages.append(self.graph())
         return pages
@@ -504,7 +521,7 @@ def nav(kb: KnowledgeBase) -> list[Any]:
         item(HOME),
         {"Topics": [item(TOPIC_INDEX), *(item(topic_page(t.slug)) for t in kb.topics)]},
         {"Essays": [item(ESSAY_INDEX), *(item(essay_page(e.slug)) for e in kb.essays)]},
-        {"Case studies": [item(CASE_INDEX)]},
+        {"Case studies": [item(CASE_INDEX), item(TIMELINE)]},
         item(ACTORS),
         item(GRAPH),
     ]

@@ -44,6 +44,7 @@ def page_url(kind: str, kb: dict) -> str:
         "cases": "case-studies/",
         "actors": "actors/",
         "graph": "graph/",
+        "timeline": "timeline/",
         "about": "about/",
         "404": "no-such-page/",
     }[kind]

@@ -10,7 +10,7 @@ from .kbweb import PHONE, page_url, run_search
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = Axe()
-PAGE_TYPES = ["home", "topic", "essay", "case", "cases", "actors", "graph", "about", "404"]
+PAGE_TYPES = ["home", "topic", "essay", "case", "cases", "actors", "graph", "timeline", "about", "404"]
 
 
 def violations(page: object, context: object = None, options: dict | None = None) -> list[str]:

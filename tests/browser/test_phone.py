@@ -28,7 +28,7 @@ OFF_SCREEN_JS = """() => {
 
 
 def url_of(kind: str, kb: dict) -> str:
-    extra = {"timeline": "timeline/", "topics": "topics/", "essays": "essays/"}
+    extra = {"topics": "topics/", "essays": "essays/"}
     return extra[kind] if kind in extra else page_url(kind, kb)
 
 
