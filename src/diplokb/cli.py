@@ -16,6 +16,9 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .edit import add_case_study
 from .errors import KbError
@@ -34,8 +37,32 @@ def _print_problems(exc: KbError) -> None:
     print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
 
 
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its tags (``!ENV``, ``!!python/name``): their values do not matter here."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def site_options(config_file: Path = Path("mkdocs.yml")) -> dict[str, Any]:
+    """The diplokb plugin's options in ``mkdocs.yml``, so `check` holds content to what the build will."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)  # noqa: S506 - tags are ignored
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    for plugin in (config or {}).get("plugins") or [] if isinstance(config, dict) else []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("diplokb"), dict):
+            return plugin["diplokb"]
+    return {}
+
+
+def _require_references(args: argparse.Namespace) -> bool:
+    return bool(args.require_references or site_options(Path(args.config)).get("require_references", False))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = check(Path(args.content), Path(args.seeds))
+    loaded = check(Path(args.content), Path(args.seeds), _require_references(args))
     for w in loaded.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n_cases = sum(len(t.case_studies) for t in loaded.topics)
@@ -107,7 +134,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     added = add_case_study(
         path, name=args.name, essay=args.essay, quote=args.quote, content_dir=Path(args.content), seeds_dir=Path(args.seeds)
     )
-    print(f"added a case-study {'entry' if args.name else 'template'} to {path} at line {added}")
+    what = "entry (replace its TODO summary and add references)" if args.name else "template (uncomment it, replace every TODO)"
+    print(f"added a case-study {what} to {path} at line {added}; then run `diplokb check`")
     return 0
 
 
@@ -130,8 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="diplokb", description="Military diplomacy knowledge base: check, parse and render.")
     ap.add_argument("--content", default="content", help="folder with topics/ (default: content)")
     ap.add_argument("--seeds", default="seeds", help="folder with the essays (default: seeds)")
+    ap.add_argument("--config", default="mkdocs.yml", help="site configuration whose diplokb options apply (default: mkdocs.yml)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("check", help="validate every topic file and essay").set_defaults(func=cmd_check)
+    p = sub.add_parser("check", help="validate every topic file and essay")
+    p.add_argument(
+        "--require-references", action="store_true", help="a case study without references is an error (the site's config may ask for it)"
+    )
+    p.set_defaults(func=cmd_check)
     p = sub.add_parser("parse", help="show an essay's structure")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the structure as JSON")

@@ -1,8 +1,8 @@
 """The one command that writes a curated file: adding a case study to a topic file.
 
 It inserts text and changes nothing else: every existing byte, comment and key order stays
-(the only exception: an empty flow list ``case_studies: []`` loses its ``[]`` when a real entry
-is added). The new file is written to a temporary file beside the original and moved into place
+(the only exception: an empty flow list ``case_studies: []`` loses its ``[]``, which could not hold
+the new entry). The new file is written to a temporary file beside the original and moved into place
 atomically, so a failure mid-write leaves the original as it was.
 """
 
@@ -20,19 +20,24 @@ from .pipeline import load_essays
 from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
 
 TEMPLATE = """\
-# --- new case study: uncomment the lines below (remove one "# " from each) and fill them in ---
-# - name: Name of the case study
-#   years: "1999-2004"          # optional; keep it quoted
-#   places: [Country or region]
-#   actors: [State or organisation]
+# --- new case study: uncomment the lines below (remove one "# " from each) and replace every TODO ---
+# - name: "TODO: the case as a reference work names it (an event, mission, treaty or programme)"
+#   years: "TODO: 1999-2004"     # span of the case itself; "1999-present" needs as_of
+#   as_of: "TODO: 2026-12-31"    # ongoing cases only: the date you checked the facts
+#   places: ["TODO: where it happened"]
+#   actors: ["TODO: states and organisations that took part"]
 #   summary: >-
-#     Two or three sentences: what happened, and why it matters for this topic.
-#   topics: []                  # optional: other topics it belongs to, by file name
-#   source:
-#     essay: essay-file-name     # a file in seeds/, without .txt
-#     quote: A sentence copied from that essay, naming the case.
+#     TODO: two or three sentences: what the sources say, attributed ("The essay credits ...").
+#   topics: []                   # optional: other topics it belongs to, by file name
+#   source:                      # optional when references are given
+#     essay: "TODO: essay file name in seeds/, without .txt"
+#     quote: "TODO: a sentence copied from that essay, naming the case."
+#   references:                  # every fact the quote does not state rests on one
+#     - title: "TODO: title of the page or article"
+#       publisher: "TODO: who published it"
+#       date: "TODO: 2024-05-01"
+#       url: "https://TODO.example"
 """
-
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and ``os.replace``; the original survives any failure."""
@@ -131,7 +136,8 @@ def add_case_study(
         key_line = cs_key.start_mark.line
         val_end_line = cs_val.end_mark.line if cs_val is not None else key_line
         indent = cs_key.start_mark.column + 2
-        if active and isinstance(cs_val, SequenceNode) and cs_val.flow_style and not cs_val.value:
+        # `case_studies: []` cannot take block items (uncommented or not): the empty `[]` goes.
+        if isinstance(cs_val, SequenceNode) and cs_val.flow_style and not cs_val.value:
             s, e = cs_val.start_mark.index, cs_val.end_mark.index
             text2 = text[:s].rstrip(" ") + text[e:]
             lines = text2.split(nl)

@@ -30,6 +30,7 @@ from .link import (
     relpath,
     topic_page,
 )
+from .model import CaseStudy
 from .parse import Block, Essay
 
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
@@ -302,20 +303,16 @@ class Renderer:
         kb = self.kb
         c = kb.cases[cid]
         p = case_page(cid)
-        lines = [f"# {esc(c.name)}", "", esc(c.summary), "", "| Fact | Details |", "| --- | --- |"]
+        lines = [f"# {esc(c.name)}", "", esc(c.summary), ""]
+        if c.note:
+            # Where references contradict the essay: the essay stays as written, the reader is told.
+            lines += [f"**Editor's note.** {esc(c.note)}", "{: .kb-note }", ""]
+        lines += ["| Fact | Details |", "| --- | --- |"]
         lines.append(f"| Years | {esc(c.years) or '–'} |")
         lines.append(f"| Places | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.places) or '–'} |")
         lines.append(f"| Actors | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.actors) or '–'} |")
         lines.append(f"| Topics | {self._topic_chips(p, c.topics)} |")
-        lines += ["", "## Source {#source}", ""]
-        e = self.essays[c.source.essay]
-        where = self.link(
-            p,
-            kb.section_key(e.slug, c.source.section or 0),
-            f"{kb.essay_title(e)} › {kb.section_title(e, c.source.section or 0)}",
-            f"{c.path}:{c.line}",
-        )
-        lines += [f"> {esc(c.source.quote)}", "", f"From {where}, line {c.source.line}.", ""]
+        lines += self._sources(p, c)
         lines += ["## In its topics {#in-its-topics}", ""]
         for slug in c.topics:
             siblings = kb.cases_of[slug]
@@ -325,6 +322,32 @@ class Renderer:
             lines.append(f"- {self.link(p, topic_page(slug), self.topics[slug].title)} ({k + 1} of {len(siblings)}): {prev} · {nxt}")
         lines += self._backlinks(p, p)
         return Page(p, c.name, c.summary, "\n".join(lines))
+
+    def _sources(self, p: str, c: CaseStudy) -> list[str]:
+        """The essay sentence that names the case (linked to its passage), then the numbered references."""
+        kb = self.kb
+        lines = ["", "## Sources {#source}", ""]
+        if c.source is not None:
+            e = self.essays[c.source.essay]
+            where = self.link(
+                p,
+                kb.section_key(e.slug, c.source.section or 0),
+                f"{kb.essay_title(e)} › {kb.section_title(e, c.source.section or 0)}",
+                f"{c.path}:{c.line}",
+            )
+            lines += [f"> {esc(c.source.quote)}", "", f"From the essay {where}.", ""]
+        else:
+            lines += ["The essays do not name this case; it rests on the references below.", ""]
+        if c.references:
+            lines += ["### References {#references}", ""]
+            for i, r in enumerate(c.references, 1):
+                # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
+                link = f'<a href="{attr(r.url)}" rel="noopener">{esc(r.title)}</a>'
+                lines.append(f"{i}. {esc(r.publisher)}: {link} ({esc(r.date)})")
+            lines.append("")
+        if c.as_of:
+            lines += [f"Facts checked as of {esc(c.as_of)}.", ""]
+        return lines
 
     def topic_index(self) -> Page:
         kb = self.kb
@@ -501,7 +524,10 @@ def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, 
             "places": c.places,
             "actors": c.actors,
             "topics": c.topics,
-            "source": {"essay": c.source.essay, "quote": c.source.quote, "line": c.source.line},
+            "as_of": c.as_of,
+            "note": c.note,
+            "source": {"essay": c.source.essay, "quote": c.source.quote, "line": c.source.line} if c.source else None,
+            "references": [{"title": r.title, "publisher": r.publisher, "date": r.date, "url": r.url} for r in c.references],
         }
         for c in kb.cases.values()
     ]

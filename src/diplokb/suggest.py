@@ -77,7 +77,7 @@ def _is_term(matcher: TermMatcher, name: str) -> bool:
 
 
 def suggest(essays: list[Essay], topics: list[Topic]) -> str:
-    known_quotes = [normalize_quote(c.source.quote) for t in topics for c in t.case_studies]
+    known_quotes = [normalize_quote(c.source.quote) for t in topics for c in t.case_studies if c.source]
     known = TermMatcher((n, "x") for t in topics for c in t.case_studies for n in [c.name, *c.places])
     matcher = topic_matcher(topics)
     routing = route(essays, topics, matcher)
