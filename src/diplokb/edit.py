@@ -39,6 +39,7 @@ TEMPLATE = """\
 #       url: "https://TODO.example"
 """
 
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and ``os.replace``; the original survives any failure."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

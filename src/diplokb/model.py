@@ -33,12 +33,12 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("name", "str", True, "Name of the case study, as readers know it.", "KFOR in Kosovo"),
     FieldSpec("id", "str", False, "Stable identifier used in URLs; defaults to the name as a slug.", "kfor-kosovo"),
     FieldSpec("years", "str", False, "Span of the case itself, as text (e.g. '2003-2014'; '1999-present' needs as_of).", "1999-present"),
-    FieldSpec("as_of", "str", False, "For an ongoing case (years ending in 'present'): the date its facts were checked, YYYY-MM-DD.", "2026-12-02"),
+    FieldSpec(
+        "as_of", "str", False, "For an ongoing case (years ending in 'present'): the date its facts were checked, YYYY-MM-DD.", "2026-12-02"
+    ),
     FieldSpec("places", "list", False, "Where it happened: countries, regions or places (a contributing country is an actor).", ["Kosovo"]),
     FieldSpec("actors", "list", False, "States, alliances and organisations that took part.", ["NATO"]),
-    FieldSpec(
-        "summary", "str", True, "Two or three sentences: what the essay says, attributed, and only what references support.", "..."
-    ),
+    FieldSpec("summary", "str", True, "Two or three sentences: what the essay says, attributed, and only what references support.", "..."),
     FieldSpec(
         "note",
         "str",
@@ -337,7 +337,9 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
     if cs.as_of and not _DATE.match(cs.as_of):
         w.err(nodes["as_of"], f"{where}.as_of", f"expected the date the facts were checked, as YYYY-MM-DD, found `{cs.as_of}`")
     if cs.ongoing and not cs.as_of:
-        w.err(nodes.get("years", node), f"{where}.as_of", f"`{cs.years}` is ongoing: add `as_of:` with the date you checked it (YYYY-MM-DD)")
+        w.err(
+            nodes.get("years", node), f"{where}.as_of", f"`{cs.years}` is ongoing: add `as_of:` with the date you checked it (YYYY-MM-DD)"
+        )
     if not cs.references:
         unstated = unstated_facts(cs)
         if unstated:
@@ -351,7 +353,11 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
         else:
             line, col = pos(node)
             (w.report.error if w.require_references else w.report.warn)(
-                w.path, line, col, f"{where}.references", f"case study `{cs.name}` has no references; add a public source a reader can follow"
+                w.path,
+                line,
+                col,
+                f"{where}.references",
+                f"case study `{cs.name}` has no references; add a public source a reader can follow",
             )
     for i, (_t, tnode) in enumerate(vals.get("topics", [])):
         nodes[f"topics[{i}]"] = tnode
@@ -620,9 +626,9 @@ def json_schema() -> dict[str, Any]:
 
 __all__ = [
     "CaseStudy",
-    "Reference",
     "EssayMeta",
     "Problem",
+    "Reference",
     "Source",
     "Topic",
     "did_you_mean",
