@@ -34,6 +34,11 @@ case_studies:
     source:
       essay: military-diplomacy-and-foreign-relations
       quote: {QUOTE}
+    references:
+      - title: NATO's role in Kosovo
+        publisher: NATO
+        date: 2024-05-01
+        url: https://www.nato.int/cps/en/natolive/topics_48818.htm
 """
 OTHER = "title: Other\nsummary: The other topic.\nterms: [other term]\n"
 
@@ -54,12 +59,14 @@ def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
 
 def test_seed_content_loads() -> None:
     """The shipped topic files load: five topics, every case study with a located source."""
-    topics = load_topics(CONTENT, ESSAYS)
+    topics = load_topics(CONTENT, ESSAYS, require_references=True)
     assert [t.slug for t in topics] == ["alliances", "attaches", "nation-building", "peacekeeping", "soft-power"]
     assert next(t for t in topics if t.slug == "attaches").title == "Attachés"
     cases = [c for t in topics for c in t.case_studies]
     assert len(cases) >= 15
-    assert all(c.source.line > 0 and c.source.section is not None for c in cases)
+    assert all(c.source.line > 0 and c.source.section is not None for c in cases if c.source)
+    assert all(c.references for c in cases)
+    assert len(next(t for t in topics if t.slug == "attaches").case_studies) >= 3
     for t in topics:
         assert 2 <= t.summary.count(". ") + 1 <= 4, t.slug
 

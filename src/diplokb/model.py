@@ -100,7 +100,7 @@ _SAFE_SLUG = re.compile(r"^[^\W_][\w-]*$", re.UNICODE)
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # Left in by an editor (or by `diplokb new case-study`): never published.
-_PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum")
+_PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum", re.IGNORECASE)
 _YEAR = re.compile(r"\b(\d{4})\b")
 
 
@@ -238,7 +238,7 @@ class _Walker:
             return []
         out = []
         for i, item in enumerate(node.value):
-            if isinstance(item, ScalarNode) and item.style is None and item.start_mark.line != item.end_mark.line and " - " in item.value:
+            if isinstance(item, ScalarNode) and not item.style and item.start_mark.line != item.end_mark.line and " - " in item.value:
                 # `   - b` indented under `  - a` continues a's plain text: YAML reads one item "a - b".
                 self.err(
                     item,
@@ -433,7 +433,8 @@ def load_topic(path: Path, report: Report, refs: _Refs, require_references: bool
             vals["case_studies"] = cases
     if vals.get("title") is None or vals.get("summary") is None or "terms" not in vals:
         return None
-    if not vals["terms"]:
+    terms_node = fields["terms"][1]
+    if not vals["terms"] and not (isinstance(terms_node, SequenceNode) and terms_node.value):  # else its items are reported
         w.err(fields["terms"][1], "terms", "expected at least one term")
     for i, (r, rnode) in enumerate(vals.get("related", [])):
         refs.topic_refs.append((r, rnode, spath, f"related[{i}]"))
