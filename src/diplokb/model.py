@@ -8,6 +8,7 @@ them. Every problem in a file is collected and reported as ``path:line:col: fiel
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -580,6 +581,36 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
             out[str(knode.value)] = EssayMeta(**vals)
     report.raise_if_errors()
     return out
+
+
+def _yaml_value(spec: FieldSpec, value: Any, indent: int) -> str:
+    pad = " " * indent
+    if spec.kind == "str":
+        return " " + json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML string, nothing coerced
+    if spec.kind == "list":
+        return " " + json.dumps([str(v) for v in value], ensure_ascii=False)
+    if spec.kind == "source":
+        return "\n" + _yaml_fields(SOURCE_FIELDS, value, indent + 2)
+    items = [_yaml_fields(REFERENCE_FIELDS, v, indent + 4) for v in value]
+    return "".join(f"\n{pad}  - " + item.lstrip() for item in items) if items else " []"
+
+
+def _yaml_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any], indent: int) -> str:
+    pad = " " * indent
+    return "\n".join(f"{pad}{s.name}:{_yaml_value(s, values[s.name], indent)}" for s in specs if s.name in values)
+
+
+def case_yaml(values: dict[str, Any]) -> str:
+    """A case study as a YAML list item, fields in the order :data:`CASE_FIELDS` defines (for pasting or inserting)."""
+    unknown = set(values) - {s.name for s in CASE_FIELDS}
+    if unknown:
+        raise ValueError(f"not case-study fields: {sorted(unknown)}")
+    return "- " + _yaml_fields(CASE_FIELDS, values, 2).lstrip() + "\n"
+
+
+# What `new case-study` and `suggest` leave for the editor: `check` refuses it until it is replaced.
+TODO_SUMMARY = 'TODO: two or three sentences: what the sources say, attributed ("The essay credits ...").'
+TODO_REFERENCE = {"title": "TODO: title of the page", "publisher": "TODO: who published it", "date": "TODO", "url": "https://TODO.example"}
 
 
 def _schema_for(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
