@@ -184,7 +184,7 @@ def test_duplicate_case_study_and_slug_collision(tmp_path: Path) -> None:
         tmp_path, {"test.yaml": twice, "Soft Power.yaml": OTHER.replace("Other", "SP"), "soft-power.yaml": OTHER.replace("Other", "SP2")}
     )
     path = tmp_path / "content/topics/test.yaml"
-    assert any(f"case study `first-case` is defined twice: {path}:6 and {path}:14" in m for m in msgs)
+    assert any(f"case study `first-case` is defined twice: {path}:6 and {path}:19" in m for m in msgs)
     assert any("topic slug `soft-power` collides with" in m and "Soft Power.yaml" in m for m in msgs)
 
 
