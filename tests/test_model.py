@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 import tracemalloc
+import unicodedata
 from pathlib import Path
 
 import markdown
