@@ -55,7 +55,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     print(f"title: {essay.title}  ({essay.shape} shape)")
     for s in essay.sections:
         indent = "  " * (s.level - 2)
-        print(f"{indent}{s.line:>4}  {s.heading or '(opening)'}  [{len(s.blocks)} blocks]")
+        inferred = "  (inferred: no heading line in the text)" if s.inferred else ""
+        print(f"{indent}{s.line:>4}  {s.heading or '(opening)'}  [{len(s.blocks)} blocks]{inferred}")
     for d in essay.dropped:
         print(f"dropped line {d.line}: {d.text}")
     return 0
