@@ -211,3 +211,31 @@ def test_suggest_output_is_pasteable(project: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + entry + "\n", encoding="utf-8")
     res = diplokb(project, "check")
     assert res.returncode == 0, res.stderr
+
+
+def test_route_lists_every_section(project: Path) -> None:
+    """`diplokb route` prints every section of every essay with the topics it is filed under."""
+    res = diplokb(project, "route")
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "Military Diplomacy and Foreign Relations" in out  # title from seeds/essays.yaml
+    assert "  23    The Importance of Military Attachés  ->  Attachés\n" in out
+    assert "  51  Challenges Faced in Military Diplomacy  ->  not filed (stays on the essay page)\n" in out
+    assert "Conclusion (inferred)  ->" in out
+    assert "words" not in out  # evidence only with --explain
+
+
+def test_route_explain_shows_terms_scores_and_reasons(project: Path) -> None:
+    """`diplokb route --explain FILE`: per section, each topic's score, the terms found and why it is filed or not."""
+    res = diplokb(project, "route", "--explain", "seeds/military-diplomacy-and-nation-building.txt")
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "military-diplomacy-and-foreign-relations" not in out  # only the essay asked for
+    section = out[out.index("    Defense Attachés  ->  Attachés") : out.index("Military Training and Assistance  ->")]
+    assert "Attachés  score 10  filed: named in the heading" in section
+    assert '"defense attachés" heading x1 (weight 4)' in section
+    assert "Nation-building  score 1.5  not filed: text weight 1.5, below 2" in section
+    assert '"nation-building" title echo x2 (weight 0.25)' in section
+    opening = out[: out.index("Understanding Military Diplomacy  ->")]
+    assert "filed: named in the essay's title" in opening
+    assert diplokb(project, "route", "no-such-essay.txt").returncode == 2

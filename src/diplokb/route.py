@@ -23,7 +23,7 @@ ECHO_WEIGHT = 0.25  # a mention inside a repetition of the essay's title phrase 
 MIN_BODY_HITS = 2  # weight needed in the text when the heading says nothing
 MIN_DENSITY = 1 / 100  # ... and at least this weight per word of the section
 MIN_SHARE = 0.3  # of the strongest topic's score in the same section
-WEIGHTS = {"heading": HEADING_WEIGHT, "lead": LEAD_WEIGHT, "text": TEXT_WEIGHT, "title echo": ECHO_WEIGHT}
+WEIGHTS = {"heading": HEADING_WEIGHT, "title": HEADING_WEIGHT, "lead": LEAD_WEIGHT, "text": TEXT_WEIGHT, "title echo": ECHO_WEIGHT}
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s")
 
@@ -36,7 +36,7 @@ class Filing:
     scores: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
     unfiled: dict[str, str] = field(default_factory=dict)  # topics with evidence that were not filed, and why
-    # topic -> (term form, where: heading | lead | text | title echo) -> mentions
+    # topic -> (term as written, where: heading | title | lead | text | title echo) -> mentions
     evidence: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     words: int = 0
 
@@ -121,28 +121,32 @@ class _Rules:
         return cls(pin, exclude)
 
 
-def _file_section(section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, title: _TitlePhrase) -> Filing:
+def _file_section(
+    section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, title: _TitlePhrase, essay_title: str | None
+) -> Filing:
     filing = Filing(words=max(1, sum(len(b.plain().split()) for b in section.blocks)))
 
-    def note(slug: str, form: str, where: str) -> None:
+    def note(slug: str, written: str, where: str) -> None:
         ev = filing.evidence.setdefault(slug, {})
-        ev[(form, where)] = ev.get((form, where), 0) + 1
+        key = (" ".join(written.split()).casefold(), where)
+        ev[key] = ev.get(key, 0) + 1
 
-    for h in matcher.finditer(section.heading or ""):
-        note(h.key, h.form, "heading")
+    framing = section.heading is None or section.inferred  # the opening or the closing: they frame the essay
+    for h in matcher.finditer(essay_title or "" if framing else section.heading or ""):
+        note(h.key, h.text, "title" if framing else "heading")
     leads = [_lead_end(b.text) if b.kind == "paragraph" else 0 for b in section.blocks]
     for bi, ii, h in hits:
         b = section.blocks[bi]
         text = b.text if b.kind == "paragraph" else b.items[ii]
         if title.echoes(text, h):
-            note(h.key, h.form, "title echo")
+            note(h.key, h.text, "title echo")
         else:
-            note(h.key, h.form, "lead" if h.start < leads[bi] else "text")
+            note(h.key, h.text, "lead" if h.start < leads[bi] else "text")
     head: dict[str, float] = {}
     body: dict[str, float] = {}
     for slug, ev in filing.evidence.items():
         for (_form, where), n in ev.items():
-            if where == "heading":
+            if where in ("heading", "title"):
                 head[slug] = head.get(slug, 0) + n
             else:
                 body[slug] = body.get(slug, 0) + WEIGHTS[where] * n
@@ -159,7 +163,9 @@ def _file_section(section: Section, hits: SectionHits, matcher: TermMatcher, rul
         elif slug in pinned:
             filing.reasons[slug] = "pinned in the topic file"
         elif head.get(slug):
-            filing.reasons[slug] = "named in the heading"
+            filing.reasons[slug] = "named in the essay's title" if framing else "named in the heading"
+        elif framing:
+            filing.unfiled[slug] = "an opening or closing is filed only under topics the essay's title names"
         elif n_text < MIN_BODY_HITS:
             filing.unfiled[slug] = f"text weight {n_text:g}, below {MIN_BODY_HITS}"
         elif n_text / filing.words < MIN_DENSITY:
@@ -192,7 +198,7 @@ def route(
         fl = []
         for i, s in enumerate(e.sections):
             sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
-            fl.append(_file_section(s, sh, matcher, rules, title))
+            fl.append(_file_section(s, sh, matcher, rules, title, e.title))
         filings[e.slug] = fl
         for i, f in enumerate(fl):
             for slug in f.topics:
