@@ -53,7 +53,9 @@ def test_check_lists_every_mistake(project: Path) -> None:
     (topics / "attaches.yaml").write_text("title: Attachés\nsummary: S.\nterms:\n\t- tab\n", encoding="utf-8")
     (topics / "peacekeeping.yaml").write_text("title: P\nsummary: S.\nterms: [p]\nrelated: [alliancs]\n", encoding="utf-8")
     nb = (topics / "nation-building.yaml").read_text(encoding="utf-8")
-    (topics / "nation-building.yaml").write_text(nb.replace("One notable case is", "One notable example is"), encoding="utf-8")
+    nb = nb.replace("One notable case is", "One notable example is")
+    (topics / "nation-building.yaml").write_text(nb, encoding="utf-8")
+    quote_line = next(i for i, ln in enumerate(nb.splitlines(), 1) if "One notable example is" in ln)
     (topics / "soft-power.yaml").write_text("title: Soft power\ntitle: Again\nsummary: S.\nterms: [soft power]\n", encoding="utf-8")
     res = diplokb(project, "check")
     assert res.returncode == 1
@@ -63,7 +65,7 @@ def test_check_lists_every_mistake(project: Path) -> None:
         "content/topics/attaches.yaml:4:1: tab character in indentation; indent with spaces",
         "content/topics/peacekeeping.yaml:4:11: related[0]: no topic named `alliancs`; did you mean `alliances`?",
         "content/topics/soft-power.yaml:2:1: title: duplicate key `title` (lines 1 and 2); keep one",
-        "content/topics/nation-building.yaml:37:14: case_studies[0].source.quote: case study `United States in South Korea after 1953`",
+        f"content/topics/nation-building.yaml:{quote_line}:14: case_studies[0].source.quote: case study `United States in South Korea after 1953`",
     ]
     for e in expected:
         assert any(line.startswith(e) for line in err), (e, err)
