@@ -25,7 +25,7 @@ FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen"}
 SEED_ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
 # Measured agreement (exact topic sets); the goal in issue 9 is 0.92 on both.
-FLOOR = {"seeds": 0.86, "unseen": 0.85}
+FLOOR = {"seeds": 0.83, "unseen": 0.88}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
@@ -46,16 +46,22 @@ def agreement(group: str) -> tuple[float, float, list[str]]:
     n = 0
     for e in essays:
         labels = _labels()[group][e.slug]
-        starts = {section_start(e, i): i for i in range(len(e.sections))}
-        assert set(starts) == set(labels), f"{e.slug}: labelled lines {sorted(labels)} != section starts {sorted(starts)}"
-        for line, want in labels.items():
-            got = set(routing.topics_of(e.slug, starts[line]))
+        lines = sorted(labels)
+        for i in range(len(e.sections)):
+            # A section takes the label of the labelled range its first line falls in, so a closing
+            # the parser splits at another paragraph than the editor would is still scored.
+            start = section_start(e, i)
+            line = max(x for x in lines if x <= start)
+            want = set(labels[line])
+            got = set(routing.topics_of(e.slug, i))
             n += 1
-            exact += got == set(want)
-            union = got | set(want)
-            jaccard += len(got & set(want)) / len(union) if union else 1
-            if got != set(want):
-                misses.append(f"{e.slug}:{line} {e.sections[starts[line]].heading!r}: labelled {sorted(want)}, filed {sorted(got)}")
+            exact += got == want
+            union = got | want
+            jaccard += len(got & want) / len(union) if union else 1
+            if got != want:
+                misses.append(f"{e.slug}:{start} {e.sections[i].heading!r}: labelled {sorted(want)}, filed {sorted(got)}")
+        unscored = set(lines) - {max(x for x in lines if x <= section_start(e, i)) for i in range(len(e.sections))}
+        assert not unscored, f"{e.slug}: labelled lines {sorted(unscored)} start no section"
     return exact / n, jaccard / n, misses
 
 
