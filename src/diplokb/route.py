@@ -1,9 +1,13 @@
 """Stage 3, route: file each essay section under zero, one or several topics.
 
 Routing reads what a section says, not what it is called: every topic's ``terms`` are counted in
-the heading and the text with one combined matcher, and a section is filed under a topic when
-the topic is named in its heading or carries a real share of its text. A topic's ``pin`` and
-``exclude`` lists override that for the headings they name.
+the heading and the text with one combined matcher. A section is filed under a topic when its
+heading names the topic, or when the text carries enough weight for it: a mention in a paragraph's
+opening sentence says what the paragraph is about and weighs double, and a repetition of the
+essay's own title phrase (its refrain) weighs a quarter. An essay's opening and its closing frame
+the whole essay: they are filed under the topics its title names. A topic's ``pin`` and
+``exclude`` lists override all of this for the headings they name. Every filing keeps its
+evidence (terms, where they were found, scores, reasons) for ``diplokb route --explain``.
 """
 
 from __future__ import annotations
