@@ -54,7 +54,9 @@ def test_check_lists_every_mistake(project: Path) -> None:
     (topics / "attaches.yaml").write_text("title: Attachés\nsummary: S.\nterms:\n\t- tab\n", encoding="utf-8")
     (topics / "peacekeeping.yaml").write_text("title: P\nsummary: S.\nterms: [p]\nrelated: [alliancs]\n", encoding="utf-8")
     nb = (topics / "nation-building.yaml").read_text(encoding="utf-8")
-    (topics / "nation-building.yaml").write_text(nb.replace("One notable case is", "One notable example is"), encoding="utf-8")
+    nb = nb.replace("One notable case is", "One notable example is")
+    (topics / "nation-building.yaml").write_text(nb, encoding="utf-8")
+    quote_line = next(i for i, ln in enumerate(nb.splitlines(), 1) if "One notable example is" in ln)
     (topics / "soft-power.yaml").write_text("title: Soft power\ntitle: Again\nsummary: S.\nterms: [soft power]\n", encoding="utf-8")
     res = diplokb(project, "check")
     assert res.returncode == 1
@@ -64,7 +66,7 @@ def test_check_lists_every_mistake(project: Path) -> None:
         "content/topics/attaches.yaml:4:1: tab character in indentation; indent with spaces",
         "content/topics/peacekeeping.yaml:4:11: related[0]: no topic named `alliancs`; did you mean `alliances`?",
         "content/topics/soft-power.yaml:2:1: title: duplicate key `title` (lines 1 and 2); keep one",
-        "content/topics/nation-building.yaml:37:14: case_studies[0].source.quote: case study `United States in South Korea after 1953`",
+        f"content/topics/nation-building.yaml:{quote_line}:14: case_studies[0].source.quote: case study `United States in South Korea after 1953`",
     ]
     for e in expected:
         assert any(line.startswith(e) for line in err), (e, err)
@@ -265,3 +267,31 @@ def test_suggest_on_an_essay_of_its_own(project: Path) -> None:
     names = [ln for ln in res.stdout.splitlines() if ln.startswith("- name:")]
     assert any("Operation Atalanta" in n for n in names), res.stdout
     assert not any(w in n for n in names for w in ("Moreover", "Henceforth", "One ")), names
+
+
+def test_route_lists_every_section(project: Path) -> None:
+    """`diplokb route` prints every section of every essay with the topics it is filed under."""
+    res = diplokb(project, "route")
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "Military Diplomacy and Foreign Relations" in out  # title from seeds/essays.yaml
+    assert "  23    The Importance of Military Attachés  ->  Attachés\n" in out
+    assert "  51  Challenges Faced in Military Diplomacy  ->  not filed (stays on the essay page)\n" in out
+    assert "Conclusion (inferred)  ->" in out
+    assert "words" not in out  # evidence only with --explain
+
+
+def test_route_explain_shows_terms_scores_and_reasons(project: Path) -> None:
+    """`diplokb route --explain FILE`: per section, each topic's score, the terms found and why it is filed or not."""
+    res = diplokb(project, "route", "--explain", "seeds/military-diplomacy-and-nation-building.txt")
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "military-diplomacy-and-foreign-relations" not in out  # only the essay asked for
+    section = out[out.index("    Defense Attachés  ->  Attachés") : out.index("Military Training and Assistance  ->")]
+    assert "Attachés  score 10  filed: named in the heading" in section
+    assert '"defense attachés" heading x1 (weight 4)' in section
+    assert "Nation-building  score 1.5  not filed: text weight 1.5, below 2" in section
+    assert '"nation-building" title echo x2 (weight 0.25)' in section
+    opening = out[: out.index("Understanding Military Diplomacy  ->")]
+    assert "filed: named in the essay's title" in opening
+    assert diplokb(project, "route", "no-such-essay.txt").returncode == 2

@@ -499,6 +499,7 @@ def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, 
                         "anchor": kb.section_anchor[(e.slug, i)],
                         "line": s.line,
                         "topics": kb.routing.topics_of(e.slug, i),
+                        **({"inferred": True} if s.inferred else {}),
                     }
                     for i, s in enumerate(e.sections)
                 ],
