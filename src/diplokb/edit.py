@@ -9,13 +9,12 @@ atomically, so a failure mid-write leaves the original as it was.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .model import locate_quote
+from .model import TODO_REFERENCE, TODO_SUMMARY, case_yaml, locate_quote
 from .pipeline import load_essays
 from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
 
@@ -58,16 +57,8 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def _entry(name: str, essay: str, quote: str) -> str:
-    return (
-        f"- name: {json.dumps(name, ensure_ascii=False)}\n"
-        f'  years: ""\n'
-        f"  places: []\n"
-        f"  actors: []\n"
-        f"  summary: {json.dumps('TODO: two or three sentences on ' + name, ensure_ascii=False)}\n"
-        f"  source:\n"
-        f"    essay: {json.dumps(essay)}\n"
-        f"    quote: {json.dumps(quote, ensure_ascii=False)}\n"
-    )
+    values = {"name": name, "places": [], "actors": [], "summary": TODO_SUMMARY, "source": {"essay": essay, "quote": quote}}
+    return case_yaml({**values, "references": [TODO_REFERENCE]})
 
 
 def _indent(block: str, spaces: int) -> str:

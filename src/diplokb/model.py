@@ -8,6 +8,7 @@ them. Every problem in a file is collected and reported as ``path:line:col: fiel
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ _SAFE_SLUG = re.compile(r"^[^\W_][\w-]*$", re.UNICODE)
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # Left in by an editor (or by `diplokb new case-study`): never published.
-_PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum")
+_PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum", re.IGNORECASE)
 _YEAR = re.compile(r"\b(\d{4})\b")
 
 
@@ -238,7 +239,7 @@ class _Walker:
             return []
         out = []
         for i, item in enumerate(node.value):
-            if isinstance(item, ScalarNode) and item.style is None and item.start_mark.line != item.end_mark.line and " - " in item.value:
+            if isinstance(item, ScalarNode) and not item.style and item.start_mark.line != item.end_mark.line and " - " in item.value:
                 # `   - b` indented under `  - a` continues a's plain text: YAML reads one item "a - b".
                 self.err(
                     item,
@@ -433,7 +434,8 @@ def load_topic(path: Path, report: Report, refs: _Refs, require_references: bool
             vals["case_studies"] = cases
     if vals.get("title") is None or vals.get("summary") is None or "terms" not in vals:
         return None
-    if not vals["terms"]:
+    terms_node = fields["terms"][1]
+    if not vals["terms"] and not (isinstance(terms_node, SequenceNode) and terms_node.value):  # else its items are reported
         w.err(fields["terms"][1], "terms", "expected at least one term")
     for i, (r, rnode) in enumerate(vals.get("related", [])):
         refs.topic_refs.append((r, rnode, spath, f"related[{i}]"))
@@ -579,6 +581,36 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
             out[str(knode.value)] = EssayMeta(**vals)
     report.raise_if_errors()
     return out
+
+
+def _yaml_value(spec: FieldSpec, value: Any, indent: int) -> str:
+    pad = " " * indent
+    if spec.kind == "str":
+        return " " + json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML string, nothing coerced
+    if spec.kind == "list":
+        return " " + json.dumps([str(v) for v in value], ensure_ascii=False)
+    if spec.kind == "source":
+        return "\n" + _yaml_fields(SOURCE_FIELDS, value, indent + 2)
+    items = [_yaml_fields(REFERENCE_FIELDS, v, indent + 4) for v in value]
+    return "".join(f"\n{pad}  - " + item.lstrip() for item in items) if items else " []"
+
+
+def _yaml_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any], indent: int) -> str:
+    pad = " " * indent
+    return "\n".join(f"{pad}{s.name}:{_yaml_value(s, values[s.name], indent)}" for s in specs if s.name in values)
+
+
+def case_yaml(values: dict[str, Any]) -> str:
+    """A case study as a YAML list item, fields in the order :data:`CASE_FIELDS` defines (for pasting or inserting)."""
+    unknown = set(values) - {s.name for s in CASE_FIELDS}
+    if unknown:
+        raise ValueError(f"not case-study fields: {sorted(unknown)}")
+    return "- " + _yaml_fields(CASE_FIELDS, values, 2).lstrip() + "\n"
+
+
+# What `new case-study` and `suggest` leave for the editor: `check` refuses it until it is replaced.
+TODO_SUMMARY = 'TODO: two or three sentences: what the sources say, attributed ("The essay credits ...").'
+TODO_REFERENCE = {"title": "TODO: title of the page", "publisher": "TODO: who published it", "date": "TODO", "url": "https://TODO.example"}
 
 
 def _schema_for(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
