@@ -30,7 +30,7 @@ def drop_kfor(project: Path) -> Path:
     path = project / "content/topics/peacekeeping.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("  - name: KFOR in Kosovo")
-    end = text.index("  - name: African Union in Sudan")
+    end = text.index("  - name: African Union Mission in Sudan")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     return path
 
@@ -66,7 +66,7 @@ def test_check_lists_every_mistake(project: Path) -> None:
         "content/topics/attaches.yaml:4:1: tab character in indentation; indent with spaces",
         "content/topics/peacekeeping.yaml:4:11: related[0]: no topic named `alliancs`; did you mean `alliances`?",
         "content/topics/soft-power.yaml:2:1: title: duplicate key `title` (lines 1 and 2); keep one",
-        f"content/topics/nation-building.yaml:{quote_line}:14: case_studies[0].source.quote: case study `United States in South Korea after 1953`",
+        f"content/topics/nation-building.yaml:{quote_line}:14: case_studies[0].source.quote: case study `US-South Korea defence cooperation after the Korean War`",
     ]
     for e in expected:
         assert any(line.startswith(e) for line in err), (e, err)

@@ -257,7 +257,14 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Attachés", "attaches"), ("Привет", "привет"), ("日本語", "日本語"), ("Soft Power", "soft-power"), ("  --  ", ""), ("Ελλάδα", "ελλάδα")],
+    [
+        ("Attachés", "attaches"),
+        ("Привет", "привет"),
+        ("日本語", "日本語"),
+        ("Soft Power", "soft-power"),
+        ("  --  ", ""),
+        ("Ελλάδα", "ελλάδα"),
+    ],
 )
 def test_unicode_anchors(name: str, expected: str) -> None:
     """19. Unicode names get anchors that keep their letters, the same whichever Unicode form the text arrives in."""
