@@ -280,3 +280,85 @@ def test_question_and_numbered_headings() -> None:
     assert last[2].kind == "list" and last[2].items == ["Joint exercises", "Officer exchanges"]
     assert last[3].text == "Why does this matter?"
     _check_nothing_lost(text)
+
+
+UNSEEN = sorted((DATA / "unseen").glob("*.txt"))
+
+
+@pytest.mark.parametrize(
+    ("path", "first_line", "last_heading"),
+    [
+        (FOREIGN, 89, "Future Trends in Military Diplomacy and Foreign Relations"),
+        (NATION, 173, "The Legacy of Military Diplomacy in Contemporary Nation-Building"),
+        (DATA / "unseen" / "military-diplomacy-in-west-africa.txt", 39, "What Goes Wrong"),
+        (DATA / "unseen" / "peacekeeping-as-military-diplomacy.txt", 61, "Training for Peace Operations"),
+    ],
+    ids=lambda v: getattr(v, "stem", str(v)),
+)
+def test_closing_paragraphs_become_a_section(path: Path, first_line: int, last_heading: str) -> None:
+    """An essay's unheaded closing paragraphs are split from its last section into an inferred 'Conclusion'."""
+    e = parse_file(path)
+    *_, before, closing = e.sections
+    assert before.heading == last_heading and not before.inferred
+    assert closing.inferred and closing.heading == "Conclusion" and closing.level == 2
+    assert closing.line == first_line == closing.blocks[0].line
+    assert all(b.line > before.blocks[-1].line and b.kind == "paragraph" for b in closing.blocks)
+    assert len(closing.blocks) == 2 and len(before.blocks) >= 2
+    assert sum(s.inferred for s in e.sections) == 1
+    data = e.to_json()["sections"]
+    assert data[-1]["inferred"] is True and "inferred" not in data[-2]
+
+
+def test_cli_parse_json_marks_inferred(capsys: pytest.CaptureFixture[str]) -> None:
+    """`diplokb parse --json` marks the closing section it named `"inferred": true`, and only that one."""
+    assert cli_main(["parse", str(NATION), "--json"]) == 0
+    sections = json.loads(capsys.readouterr().out)["sections"]
+    assert [(s["heading"], s["line"]) for s in sections if s.get("inferred")] == [("Conclusion", 173)]
+    assert cli_main(["parse", str(NATION)]) == 0
+    assert "Conclusion  [2 blocks]  (inferred" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "essays").glob("*.txt")), ids=lambda p: p.stem)
+def test_no_closing_when_last_section_is_short(path: Path) -> None:
+    """A last section no longer than the essay's usual sections keeps its paragraphs."""
+    assert not any(s.inferred for s in parse_file(path).sections)
+
+
+def _essay(last: list[str]) -> str:
+    body = [
+        "Alliances in Europe",
+        "Alliances bind states to defend one another. The treaty commits members to collective defence.",
+        "Members hold exercises every year to test their plans for reinforcement.",
+        "Attachés at Work",
+        "A defence attaché at an embassy reports on the host country's armed forces.",
+        "Attachés also arrange visits between senior officers of both countries.",
+        "Peace Operations in Africa",
+        "Peacekeepers monitor a ceasefire between two armies along a disputed border.",
+        "Their patrols protect villages from raids by armed groups.",
+        "Relief after Storms",
+    ]
+    return "Military Cooperation between States\n\n" + "\n\n".join(
+        ["States cooperate through their armed forces in many ways: alliances, attachés, peace operations and relief.", *body, *last]
+    )
+
+
+def test_closing_found_by_structure_not_wording() -> None:
+    """A closing paragraph that restates the frame is split off; one that continues the last section's subject is not."""
+    relief = [
+        "After a storm, navies deliver water and medicine to islands cut off from the mainland.",
+        "Helicopters from visiting ships carry the injured to hospitals on the main island.",
+    ]
+    recap = "Alliances, attachés, peace operations and relief are how states cooperate through their armed forces."
+    e = parse_text(_essay([*relief, recap]))
+    assert [(s.heading, s.inferred) for s in e.sections[-2:]] == [("Relief after Storms", False), ("Conclusion", True)]
+    assert [b.text for b in e.sections[-1].blocks] == [recap]
+    more = "Engineers from the same ships repair the runways of the islands' small airports."
+    e2 = parse_text(_essay([*relief, more]))
+    assert not any(s.inferred for s in e2.sections)
+    assert e2.sections[-1].heading == "Relief after Storms" and len(e2.sections[-1].blocks) == 3
+
+
+def test_closing_keeps_every_line() -> None:
+    """Splitting off the closing loses no line: the inferred heading has no source line, its paragraphs keep theirs."""
+    for path in [FOREIGN, NATION, *UNSEEN]:
+        _check_nothing_lost(path.read_text(encoding="utf-8"))

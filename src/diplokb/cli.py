@@ -2,6 +2,7 @@
 
 diplokb check                 validate every topic file and essay
 diplokb parse FILE [--json]   show an essay's structure
+diplokb route [FILE...] [--explain]   where each essay section is filed, and why
 diplokb render --out DIR      write the generated pages as Markdown
 diplokb schema                rewrite content/topic.schema.json
 diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
@@ -16,12 +17,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .edit import add_case_study
 from .errors import KbError
 from .model import check_slug, json_schema
 from .parse import parse_file
 from .pipeline import check, run
+from .route import WEIGHTS, Filing, route
 from .suggest import suggest
 
 SCHEMA_PATH = Path("content/topic.schema.json")
@@ -34,8 +39,32 @@ def _print_problems(exc: KbError) -> None:
     print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
 
 
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its tags (``!ENV``, ``!!python/name``): their values do not matter here."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def site_options(config_file: Path = Path("mkdocs.yml")) -> dict[str, Any]:
+    """The diplokb plugin's options in ``mkdocs.yml``, so `check` holds content to what the build will."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    for plugin in (config or {}).get("plugins") or [] if isinstance(config, dict) else []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("diplokb"), dict):
+            return plugin["diplokb"]
+    return {}
+
+
+def _require_references(args: argparse.Namespace) -> bool:
+    return bool(args.require_references or site_options(Path(args.config)).get("require_references", False))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = check(Path(args.content), Path(args.seeds))
+    loaded = check(Path(args.content), Path(args.seeds), _require_references(args))
     for w in loaded.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n_cases = sum(len(t.case_studies) for t in loaded.topics)
@@ -55,9 +84,58 @@ def cmd_parse(args: argparse.Namespace) -> int:
     print(f"title: {essay.title}  ({essay.shape} shape)")
     for s in essay.sections:
         indent = "  " * (s.level - 2)
-        print(f"{indent}{s.line:>4}  {s.heading or '(opening)'}  [{len(s.blocks)} blocks]")
+        inferred = "  (inferred: no heading line in the text)" if s.inferred else ""
+        print(f"{indent}{s.line:>4}  {s.heading or '(opening)'}  [{len(s.blocks)} blocks]{inferred}")
     for d in essay.dropped:
         print(f"dropped line {d.line}: {d.text}")
+    return 0
+
+
+def _explain(filing: Filing, titles: dict[str, str]) -> list[str]:
+    """Every topic with evidence in a section: its score, the terms found (where, how often) and the decision."""
+    out = []
+    for slug in sorted(filing.scores, key=lambda s: (-filing.scores[s], s)):
+        decision = f"filed: {filing.reasons[slug]}" if slug in filing.reasons else f"not filed: {filing.unfiled.get(slug, '')}"
+        out.append(f"      {titles.get(slug, slug)}  score {filing.scores[slug]:g}  {decision}")
+        ev = filing.evidence.get(slug, {})
+        parts = [
+            f'"{form}" {where} x{n} (weight {WEIGHTS[where]:g})'
+            for (form, where), n in sorted(ev.items(), key=lambda kv: (list(WEIGHTS).index(kv[0][1]), kv[0][0]))
+        ]
+        out.append("        " + "; ".join(parts))
+    for slug, why in sorted(filing.reasons.items()):
+        if slug not in filing.scores:  # pinned without any mention
+            out.append(f"      {titles.get(slug, slug)}  filed: {why}")
+    return out
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    loaded = check(Path(args.content), Path(args.seeds))
+    essays = loaded.essays
+    if args.files:
+        missing = [f for f in args.files if not Path(f).is_file()]
+        if missing:
+            print(f"{missing[0]}: no such file", file=sys.stderr)
+            return 2
+        essays = [parse_file(Path(f)) for f in args.files]
+    routing = route(essays, loaded.topics)
+    titles = {t.slug: t.title for t in loaded.topics}
+    for e in essays:
+        meta = loaded.meta.get(e.slug)
+        title = e.title or (meta.title if meta and meta.title else e.slug)
+        print(f"{e.path}: {title}")
+        for i, s in enumerate(e.sections):
+            f = routing.filings[e.slug][i]
+            line = s.line if s.heading is not None else (s.blocks[0].line if s.blocks else s.line)
+            name = s.heading or "(opening)"
+            if s.inferred:
+                name += " (inferred)"
+            filed = ", ".join(titles[t] for t in f.topics) or "not filed (stays on the essay page)"
+            print(f"  {line:>4}  {'  ' * (s.level - 2)}{name}  ->  {filed}")
+            if args.explain:
+                print(f"        {f.words} words")
+                for row in _explain(f, titles):
+                    print(row)
     return 0
 
 
@@ -107,7 +185,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     added = add_case_study(
         path, name=args.name, essay=args.essay, quote=args.quote, content_dir=Path(args.content), seeds_dir=Path(args.seeds)
     )
-    print(f"added a case-study {'entry' if args.name else 'template'} to {path} at line {added}")
+    what = "entry (replace its TODO summary and add references)" if args.name else "template (uncomment it, replace every TODO)"
+    print(f"added a case-study {what} to {path} at line {added}; then run `diplokb check`")
     return 0
 
 
@@ -130,12 +209,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="diplokb", description="Military diplomacy knowledge base: check, parse and render.")
     ap.add_argument("--content", default="content", help="folder with topics/ (default: content)")
     ap.add_argument("--seeds", default="seeds", help="folder with the essays (default: seeds)")
+    ap.add_argument("--config", default="mkdocs.yml", help="site configuration whose diplokb options apply (default: mkdocs.yml)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("check", help="validate every topic file and essay").set_defaults(func=cmd_check)
+    p = sub.add_parser("check", help="validate every topic file and essay")
+    p.add_argument(
+        "--require-references", action="store_true", help="a case study without references is an error (the site's config may ask for it)"
+    )
+    p.set_defaults(func=cmd_check)
     p = sub.add_parser("parse", help="show an essay's structure")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the structure as JSON")
     p.set_defaults(func=cmd_parse)
+    p = sub.add_parser("route", help="show where each essay section is filed (--explain: matched terms, scores, reasons)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="essays to route (default: every essay in --seeds)")
+    p.add_argument("--explain", action="store_true", help="per section: matched terms and scores per topic, and why it is filed or not")
+    p.set_defaults(func=cmd_route)
     p = sub.add_parser("render", help="write the generated pages as Markdown into a folder")
     p.add_argument("--out", required=True)
     p.add_argument("--no-directory-urls", action="store_true")

@@ -1,36 +1,41 @@
 """The one command that writes a curated file: adding a case study to a topic file.
 
 It inserts text and changes nothing else: every existing byte, comment and key order stays
-(the only exception: an empty flow list ``case_studies: []`` loses its ``[]`` when a real entry
-is added). The new file is written to a temporary file beside the original and moved into place
+(the only exception: an empty flow list ``case_studies: []`` loses its ``[]``, which could not hold
+the new entry). The new file is written to a temporary file beside the original and moved into place
 atomically, so a failure mid-write leaves the original as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .model import locate_quote
+from .model import TODO_REFERENCE, TODO_SUMMARY, case_yaml, locate_quote
 from .pipeline import load_essays
 from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
 
 TEMPLATE = """\
-# --- new case study: uncomment the lines below (remove one "# " from each) and fill them in ---
-# - name: Name of the case study
-#   years: "1999-2004"          # optional; keep it quoted
-#   places: [Country or region]
-#   actors: [State or organisation]
+# --- new case study: uncomment the lines below (remove one "# " from each) and replace every TODO ---
+# - name: "TODO: the case as a reference work names it (an event, mission, treaty or programme)"
+#   years: "TODO: 1999-2004"     # span of the case itself; "1999-present" needs as_of
+#   as_of: "TODO: 2026-12-31"    # ongoing cases only: the date you checked the facts
+#   places: ["TODO: where it happened"]
+#   actors: ["TODO: states and organisations that took part"]
 #   summary: >-
-#     Two or three sentences: what happened, and why it matters for this topic.
-#   topics: []                  # optional: other topics it belongs to, by file name
-#   source:
-#     essay: essay-file-name     # a file in seeds/, without .txt
-#     quote: A sentence copied from that essay, naming the case.
+#     TODO: two or three sentences: what the sources say, attributed ("The essay credits ...").
+#   topics: []                   # optional: other topics it belongs to, by file name
+#   source:                      # optional when references are given
+#     essay: "TODO: essay file name in seeds/, without .txt"
+#     quote: "TODO: a sentence copied from that essay, naming the case."
+#   references:                  # every fact the quote does not state rests on one
+#     - title: "TODO: title of the page or article"
+#       publisher: "TODO: who published it"
+#       date: "TODO: 2024-05-01"
+#       url: "https://TODO.example"
 """
 
 
@@ -52,16 +57,8 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def _entry(name: str, essay: str, quote: str) -> str:
-    return (
-        f"- name: {json.dumps(name, ensure_ascii=False)}\n"
-        f'  years: ""\n'
-        f"  places: []\n"
-        f"  actors: []\n"
-        f"  summary: {json.dumps('TODO: two or three sentences on ' + name, ensure_ascii=False)}\n"
-        f"  source:\n"
-        f"    essay: {json.dumps(essay)}\n"
-        f"    quote: {json.dumps(quote, ensure_ascii=False)}\n"
-    )
+    values = {"name": name, "places": [], "actors": [], "summary": TODO_SUMMARY, "source": {"essay": essay, "quote": quote}}
+    return case_yaml({**values, "references": [TODO_REFERENCE]})
 
 
 def _indent(block: str, spaces: int) -> str:
@@ -131,7 +128,8 @@ def add_case_study(
         key_line = cs_key.start_mark.line
         val_end_line = cs_val.end_mark.line if cs_val is not None else key_line
         indent = cs_key.start_mark.column + 2
-        if active and isinstance(cs_val, SequenceNode) and cs_val.flow_style and not cs_val.value:
+        # `case_studies: []` cannot take block items (uncommented or not): the empty `[]` goes.
+        if isinstance(cs_val, SequenceNode) and cs_val.flow_style and not cs_val.value:
             s, e = cs_val.start_mark.index, cs_val.end_mark.index
             text2 = text[:s].rstrip(" ") + text[e:]
             lines = text2.split(nl)

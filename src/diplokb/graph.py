@@ -109,7 +109,8 @@ def site_graph_svg(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
     for c in kb.cases.values():
         for t in c.topics:
             edges.append((case_page(c.id), topic_page(t)))
-        edges.append((case_page(c.id), essay_page(c.source.essay)))
+        if c.source is not None:
+            edges.append((case_page(c.id), essay_page(c.source.essay)))
     for _a, n, k in ents:
         for c in kb.entities[k].cases:
             edges.append((n.key, case_page(c)))

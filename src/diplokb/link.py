@@ -387,7 +387,7 @@ def build(
                     Mention(essay_page(e.slug), section_anchor[key], f"{ACTORS}#{entities[ent].anchor}", "actor", label, etitle)
                 )
     for cs in cases.values():
-        if cs.source.section is not None:
+        if cs.source is not None and cs.source.section is not None:
             skey = (cs.source.essay, cs.source.section)
             cited_in[skey].append(cs.id)
             etitle = targets[essay_page(cs.source.essay)].title

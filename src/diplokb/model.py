@@ -8,6 +8,7 @@ them. Every problem in a file is collected and reported as ``path:line:col: fiel
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -16,14 +17,14 @@ from typing import Any
 
 from .errors import ContentError, Problem, Report
 from .parse import Essay
-from .text import normalize_quote, slugify
+from .text import fold, normalize_quote, slugify
 from .yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # "str" | "list" (of strings) | "source" | "cases"
+    kind: str  # "str" | "list" (of strings) | "source" | "refs" | "cases"
     required: bool
     doc: str
     example: Any = None
@@ -32,18 +33,42 @@ class FieldSpec:
 CASE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("name", "str", True, "Name of the case study, as readers know it.", "KFOR in Kosovo"),
     FieldSpec("id", "str", False, "Stable identifier used in URLs; defaults to the name as a slug.", "kfor-kosovo"),
-    FieldSpec("years", "str", False, "Years or period, as text (e.g. '1999-present').", "1999-present"),
-    FieldSpec("places", "list", False, "Countries, regions or places involved.", ["Kosovo"]),
-    FieldSpec("actors", "list", False, "States, alliances and organisations involved.", ["NATO"]),
-    FieldSpec("summary", "str", True, "Two or three sentences on what happened and why it matters here.", "..."),
+    FieldSpec("years", "str", False, "Span of the case itself, as text (e.g. '2003-2014'; '1999-present' needs as_of).", "1999-present"),
+    FieldSpec(
+        "as_of", "str", False, "For an ongoing case (years ending in 'present'): the date its facts were checked, YYYY-MM-DD.", "2026-12-02"
+    ),
+    FieldSpec("places", "list", False, "Where it happened: countries, regions or places (a contributing country is an actor).", ["Kosovo"]),
+    FieldSpec("actors", "list", False, "States, alliances and organisations that took part.", ["NATO"]),
+    FieldSpec("summary", "str", True, "Two or three sentences: what the essay says, attributed, and only what references support.", "..."),
+    FieldSpec(
+        "note",
+        "str",
+        False,
+        "Editor's note, shown with the case: where references contradict the essay, what each says. The essay is never edited.",
+        "...",
+    ),
     FieldSpec("topics", "list", False, "Further topics (by file name) this case study belongs to.", ["peacekeeping"]),
     FieldSpec(
         "source",
         "source",
-        True,
-        "Where the essays name it: the essay's file name (without .txt) and a sentence quoted from it.",
+        False,
+        "Where the essays name it: the essay's file name (without .txt) and a sentence quoted from it. "
+        "A case needs a source, references, or both.",
         {"essay": "military-diplomacy-and-foreign-relations", "quote": "..."},
     ),
+    FieldSpec(
+        "references",
+        "refs",
+        False,
+        "Public references a reader can follow; every year, place and actor the quote does not state rests on one.",
+        [],
+    ),
+)
+REFERENCE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "str", True, "Title of the page, report or article."),
+    FieldSpec("publisher", "str", True, "Who published it (e.g. United Nations, NATO, Reuters)."),
+    FieldSpec("date", "str", True, "Date of the source: YYYY, YYYY-MM or YYYY-MM-DD."),
+    FieldSpec("url", "str", True, "Web address of the source (http or https)."),
 )
 SOURCE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("essay", "str", True, "File name of the essay in seeds/, without .txt."),
@@ -73,6 +98,11 @@ ESSAY_META_FIELDS: tuple[FieldSpec, ...] = (
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _SAFE_SLUG = re.compile(r"^[^\W_][\w-]*$", re.UNICODE)
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
+# Left in by an editor (or by `diplokb new case-study`): never published.
+_PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum", re.IGNORECASE)
+_YEAR = re.compile(r"\b(\d{4})\b")
 
 
 @dataclass
@@ -83,18 +113,33 @@ class Source:
     section: int | None = None  # index of the essay section holding it
 
 
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    publisher: str
+    date: str
+    url: str
+
+
 @dataclass
 class CaseStudy:
     id: str
     name: str
     summary: str
-    source: Source
+    source: Source | None  # the essay sentence naming it; None for a case resting on references alone
     years: str = ""
     places: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)  # home topic first
     path: str = ""
     line: int = 0
+    as_of: str = ""
+    note: str = ""
+    references: list[Reference] = field(default_factory=list)
+
+    @property
+    def ongoing(self) -> bool:
+        return self.years.rstrip().lower().endswith("present")
 
 
 @dataclass
@@ -138,9 +183,10 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
 class _Walker:
     """Turns a composed node tree into plain values, recording every problem in ``report``."""
 
-    def __init__(self, path: str, report: Report) -> None:
+    def __init__(self, path: str, report: Report, require_references: bool = False) -> None:
         self.path = path
         self.report = report
+        self.require_references = require_references
 
     def err(self, node: Node | None, fld: str, msg: str) -> None:
         line, col = pos(node) if node is not None else (0, 0)
@@ -179,6 +225,10 @@ class _Walker:
         if required and not value:
             self.err(node, fld, "expected text, found an empty value")
             return None
+        placeholder = _PLACEHOLDER.search(value)
+        if placeholder:
+            self.err(node, fld, f"placeholder `{placeholder.group(0)}` left in; replace it with the real text")
+            return None
         return value
 
     def strings(self, node: Node, fld: str) -> list[tuple[str, Node]]:
@@ -189,10 +239,44 @@ class _Walker:
             return []
         out = []
         for i, item in enumerate(node.value):
+            if isinstance(item, ScalarNode) and not item.style and item.start_mark.line != item.end_mark.line and " - " in item.value:
+                # `   - b` indented under `  - a` continues a's plain text: YAML reads one item "a - b".
+                self.err(
+                    item,
+                    f"{fld}[{i}]",
+                    f"`{item.value}` runs over several lines, so YAML reads it as one item; "
+                    "if these are separate items, start each `- ` in the same column as the others",
+                )
+                continue
             v = self.string(item, f"{fld}[{i}]")
             if v is not None:
                 out.append((v, item))
         return out
+
+
+def _references(w: _Walker, node: Node, fld: str) -> list[Reference]:
+    if isinstance(node, ScalarNode) and node.value == "":
+        return []
+    if not isinstance(node, SequenceNode):
+        w.err(node, fld, f"expected a list of references (title, publisher, date, url), found {kind_name(node)}")
+        return []
+    out: list[Reference] = []
+    for i, item in enumerate(node.value):
+        where = f"{fld}[{i}]"
+        fields = w.mapping(item, REFERENCE_FIELDS, where)
+        if fields is None:
+            continue
+        vals = {k: w.string(v, f"{where}.{k}") for k, (_kn, v) in fields.items()}
+        date, url = vals.get("date"), vals.get("url")
+        if date is not None and not _DATE.match(date):
+            w.err(fields["date"][1], f"{where}.date", f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found `{date}`")
+            continue
+        if url is not None and not _URL.match(url):
+            w.err(fields["url"][1], f"{where}.url", f"expected a web address starting with https:// or http://, found `{url}`")
+            continue
+        if all(vals.get(s.name) for s in REFERENCE_FIELDS):
+            out.append(Reference(vals["title"], vals["publisher"], vals["date"], vals["url"]))  # type: ignore[arg-type]
+    return out
 
 
 def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStudy, dict[str, Node]] | None:
@@ -211,8 +295,11 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
             vals[spec.name] = w.string(vnode, fld, required=spec.required)
         elif spec.kind == "list":
             vals[spec.name] = w.strings(vnode, fld)
+        elif spec.kind == "refs":
+            vals[spec.name] = _references(w, vnode, fld)
         elif spec.kind == "source":
             src = w.mapping(vnode, SOURCE_FIELDS, fld)
+            vals["source"] = None
             if src is not None:
                 essay = w.string(src["essay"][1], f"{fld}.essay") if "essay" in src else None
                 quote = w.string(src["quote"][1], f"{fld}.quote") if "quote" in src else None
@@ -220,7 +307,12 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
                 nodes["source.quote"] = src["quote"][1] if "quote" in src else vnode
                 if essay is not None and quote is not None:
                     vals["source"] = Source(essay, quote)
-    if any(vals.get(k) is None for k in ("name", "summary", "source")):
+    if vals.get("name") is None or vals.get("summary") is None:
+        return None
+    if "source" in fields and vals["source"] is None:
+        return None  # its problems are reported already
+    if "source" not in fields and "references" not in fields:
+        w.err(node, f"{where}.references", "a case study needs a source: an essay quote (`source:`), `references:`, or both")
         return None
     cid = vals.get("id") or slugify(vals["name"])
     why = check_slug(cid)
@@ -232,17 +324,56 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
         id=cid,
         name=vals["name"],
         summary=vals["summary"],
-        source=vals["source"],
+        source=vals.get("source"),
         years=vals.get("years") or "",
         places=[v for v, _ in vals.get("places", [])],
         actors=[v for v, _ in vals.get("actors", [])],
         topics=[home, *dict.fromkeys(extra)],
         path=w.path,
         line=pos(node)[0],
+        as_of=vals.get("as_of") or "",
+        note=vals.get("note") or "",
+        references=vals.get("references") or [],
     )
+    if cs.as_of and not _DATE.match(cs.as_of):
+        w.err(nodes["as_of"], f"{where}.as_of", f"expected the date the facts were checked, as YYYY-MM-DD, found `{cs.as_of}`")
+    if cs.ongoing and not cs.as_of:
+        w.err(
+            nodes.get("years", node), f"{where}.as_of", f"`{cs.years}` is ongoing: add `as_of:` with the date you checked it (YYYY-MM-DD)"
+        )
+    if not cs.references:
+        unstated = unstated_facts(cs)
+        if unstated:
+            fld, value = unstated[0]
+            more = f" (and {len(unstated) - 1} more)" if len(unstated) > 1 else ""
+            w.err(
+                nodes.get(fld, node),
+                f"{where}.{fld}",
+                f"`{value}`{more} is not stated in the quoted sentence; add `references:` that say so",
+            )
+        else:
+            line, col = pos(node)
+            (w.report.error if w.require_references else w.report.warn)(
+                w.path,
+                line,
+                col,
+                f"{where}.references",
+                f"case study `{cs.name}` has no references; add a public source a reader can follow",
+            )
     for i, (_t, tnode) in enumerate(vals.get("topics", [])):
         nodes[f"topics[{i}]"] = tnode
     return cs, nodes
+
+
+def unstated_facts(cs: CaseStudy) -> list[tuple[str, str]]:
+    """(field, value) of each year, place and actor the quoted sentence does not state itself."""
+    quote = fold(normalize_quote(cs.source.quote)) if cs.source else ""
+    out: list[tuple[str, str]] = []
+    if cs.ongoing or any(y not in quote for y in _YEAR.findall(cs.years)):
+        out.append(("years", cs.years))
+    for fld in ("places", "actors"):
+        out += [(fld, v) for v in getattr(cs, fld) if fold(normalize_quote(v)) not in quote]
+    return out
 
 
 @dataclass
@@ -253,7 +384,7 @@ class _Refs:
     sources: list[tuple[CaseStudy, Node, Node, str]] = field(default_factory=list)
 
 
-def load_topic(path: Path, report: Report, refs: _Refs) -> Topic | None:
+def load_topic(path: Path, report: Report, refs: _Refs, require_references: bool = False) -> Topic | None:
     """Load one topic file, adding its problems to ``report``."""
     spath = str(path)
     slug = slugify(path.stem)
@@ -269,7 +400,7 @@ def load_topic(path: Path, report: Report, refs: _Refs) -> Topic | None:
     if root is None:
         report.error(spath, 1, 1, "", "file is empty; expected a topic with title, summary and terms")
         return None
-    w = _Walker(spath, report)
+    w = _Walker(spath, report, require_references)
     fields = w.mapping(root, TOPIC_FIELDS, "")
     if fields is None:
         return None
@@ -298,11 +429,13 @@ def load_topic(path: Path, report: Report, refs: _Refs) -> Topic | None:
                     for j, t in enumerate(cs.topics[1:]):
                         tnode = next((n for k, n in nodes.items() if k.startswith("topics[") and n.value == t), item)
                         refs.topic_refs.append((t, tnode, spath, f"case_studies[{i}].topics[{j}]"))
-                    refs.sources.append((cs, nodes["source.essay"], nodes["source.quote"], f"case_studies[{i}].source"))
+                    if cs.source is not None:
+                        refs.sources.append((cs, nodes["source.essay"], nodes["source.quote"], f"case_studies[{i}].source"))
             vals["case_studies"] = cases
     if vals.get("title") is None or vals.get("summary") is None or "terms" not in vals:
         return None
-    if not vals["terms"]:
+    terms_node = fields["terms"][1]
+    if not vals["terms"] and not (isinstance(terms_node, SequenceNode) and terms_node.value):  # else its items are reported
         w.err(fields["terms"][1], "terms", "expected at least one term")
     for i, (r, rnode) in enumerate(vals.get("related", [])):
         refs.topic_refs.append((r, rnode, spath, f"related[{i}]"))
@@ -362,14 +495,17 @@ def locate_quote(e: Essay, quote: str) -> tuple[int, int] | None:
     return mark[1], mark[2]
 
 
-def load_topics(content_dir: Path, essays: list[Essay]) -> list[Topic]:
-    """Load and cross-check every topic file; raise :class:`ContentError` listing every problem."""
-    report = Report()
+def load_topics(content_dir: Path, essays: list[Essay], require_references: bool = False, report: Report | None = None) -> list[Topic]:
+    """Load and cross-check every topic file; raise :class:`ContentError` listing every error.
+
+    Warnings (such as a case study without references, unless ``require_references``) are left in ``report``.
+    """
+    report = Report() if report is None else report
     refs = _Refs()
     topics: list[Topic] = []
     files = topic_files(content_dir)
     for path in files:
-        t = load_topic(path, report, refs)
+        t = load_topic(path, report, refs, require_references)
         if t is not None:
             topics.append(t)
     # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
@@ -447,6 +583,36 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
     return out
 
 
+def _yaml_value(spec: FieldSpec, value: Any, indent: int) -> str:
+    pad = " " * indent
+    if spec.kind == "str":
+        return " " + json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML string, nothing coerced
+    if spec.kind == "list":
+        return " " + json.dumps([str(v) for v in value], ensure_ascii=False)
+    if spec.kind == "source":
+        return "\n" + _yaml_fields(SOURCE_FIELDS, value, indent + 2)
+    items = [_yaml_fields(REFERENCE_FIELDS, v, indent + 4) for v in value]
+    return "".join(f"\n{pad}  - " + item.lstrip() for item in items) if items else " []"
+
+
+def _yaml_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any], indent: int) -> str:
+    pad = " " * indent
+    return "\n".join(f"{pad}{s.name}:{_yaml_value(s, values[s.name], indent)}" for s in specs if s.name in values)
+
+
+def case_yaml(values: dict[str, Any]) -> str:
+    """A case study as a YAML list item, fields in the order :data:`CASE_FIELDS` defines (for pasting or inserting)."""
+    unknown = set(values) - {s.name for s in CASE_FIELDS}
+    if unknown:
+        raise ValueError(f"not case-study fields: {sorted(unknown)}")
+    return "- " + _yaml_fields(CASE_FIELDS, values, 2).lstrip() + "\n"
+
+
+# What `new case-study` and `suggest` leave for the editor: `check` refuses it until it is replaced.
+TODO_SUMMARY = 'TODO: two or three sentences: what the sources say, attributed ("The essay credits ...").'
+TODO_REFERENCE = {"title": "TODO: title of the page", "publisher": "TODO: who published it", "date": "TODO", "url": "https://TODO.example"}
+
+
 def _schema_for(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for s in specs:
@@ -456,6 +622,11 @@ def _schema_for(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
             p = {"type": "array", "items": {"type": "string", "minLength": 1}}
         elif s.kind == "source":
             p = _schema_for(SOURCE_FIELDS)
+        elif s.kind == "refs":
+            item = _schema_for(REFERENCE_FIELDS)
+            item["properties"]["date"]["pattern"] = _DATE.pattern
+            item["properties"]["url"]["pattern"] = _URL.pattern
+            p = {"type": "array", "items": item}
         else:
             p = {"type": "array", "items": _schema_for(CASE_FIELDS)}
         p["description"] = s.doc
@@ -473,6 +644,9 @@ def _schema_for(specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
 def json_schema() -> dict[str, Any]:
     """JSON Schema of a topic file, generated from :data:`TOPIC_FIELDS` (``diplokb schema``)."""
     schema = _schema_for(TOPIC_FIELDS)
+    case = schema["properties"]["case_studies"]["items"]
+    case["anyOf"] = [{"required": ["source"]}, {"required": ["references"]}]  # a case needs a source
+    case["properties"]["as_of"]["pattern"] = _DATE.pattern
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://diplokb.invalid/schema/topic.schema.json",
@@ -486,6 +660,7 @@ __all__ = [
     "CaseStudy",
     "EssayMeta",
     "Problem",
+    "Reference",
     "Source",
     "Topic",
     "did_you_mean",

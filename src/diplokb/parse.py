@@ -7,6 +7,7 @@ recognised by their form (short, no closing punctuation), never by their text.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,17 +63,17 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     parent: int | None = None  # index of the enclosing level-2 section, for level 3
     raw: str = ""  # the heading line as written, stripped
+    inferred: bool = False  # no heading line in the text: the parser named it (an essay's closing paragraphs)
 
     def plain(self) -> str:
         return "\n".join(b.plain() for b in self.blocks)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "heading": self.heading,
-            "level": self.level,
-            "line": self.line,
-            "blocks": [b.to_json() for b in self.blocks],
-        }
+        out: dict[str, Any] = {"heading": self.heading, "level": self.level, "line": self.line}
+        if self.inferred:
+            out["inferred"] = True
+        out["blocks"] = [b.to_json() for b in self.blocks]
+        return out
 
 
 @dataclass
@@ -246,6 +247,7 @@ def parse_text(text: str) -> Essay:
         seen_content = True
 
     nest_sections(sections, title)
+    split_closing(sections, title)
     return Essay(title, sections, dropped, shape, title_line=title_line, title_raw=title_raw)
 
 
@@ -321,6 +323,77 @@ def nest_sections(sections: list[Section], title: str | None) -> None:
         i = j
 
 
+CLOSING_TITLE = "Conclusion"
+MAX_CLOSING_PARAGRAPHS = 3
+
+
+def _recap_scores(sections: list[Section], title: str | None) -> list[list[float]]:
+    """How much each paragraph restates the essay's frame (title, opening, other sections' headings).
+
+    Words are weighted by rarity across the essay's paragraphs, so the subject every paragraph
+    repeats counts for little; the score is the weighted share of a paragraph's words found in the
+    frame (its own section's heading left out). A conclusion sums up: it echoes the opening and the
+    headings before it more than the paragraphs of any one section do.
+    """
+    paras = [[set(content_words(b.plain())) if b.kind == "paragraph" else set() for b in s.blocks] for s in sections]
+    df: Counter[str] = Counter()
+    n = 0
+    for sec in paras:
+        for words in sec:
+            df.update(words)
+            n += 1
+    idf = {w: math.log(n / c) for w, c in df.items()}
+    opening: set[str] = set()
+    for s, sec in zip(sections, paras, strict=True):
+        if s.heading is None:
+            opening.update(*sec)
+    base = set(content_words(title or "")) | opening
+    heads = [set(content_words(s.heading)) if s.heading else set() for s in sections]
+    out: list[list[float]] = []
+    for i, sec in enumerate(paras):
+        frame = base.union(*(h for j, h in enumerate(heads) if j != i))
+        row = []
+        for words in sec:
+            total = sum(idf[w] for w in words)
+            row.append(sum(idf[w] for w in words & frame) / total if total else 0.0)
+        out.append(row)
+    return out
+
+
+def split_closing(sections: list[Section], title: str | None) -> None:
+    """Give an essay's unheaded closing paragraphs their own section, marked ``inferred``.
+
+    Essays often end with a paragraph or two that sum up the whole essay with no heading of their
+    own, so they land in the last section. They are recognised by structure, not wording: the last
+    section is longer than the essay's sections usually are, and one of its final paragraphs (not
+    its first) restates the essay's frame more than any paragraph before it in that section and
+    more than nine in ten paragraphs of the essay's headed sections. That paragraph and every
+    paragraph after it (at most three, all prose) become a level-2 section titled "Conclusion".
+    """
+    headed = [s for s in sections if s.heading is not None]
+    if len(headed) < 4 or sections[-1].heading is None:
+        return
+    last = sections[-1]
+    sizes = sorted(len(s.blocks) for s in headed[:-1])
+    typical = sizes[len(sizes) // 2] if len(sizes) % 2 else (sizes[len(sizes) // 2 - 1] + sizes[len(sizes) // 2]) / 2
+    n = len(last.blocks)
+    if n <= typical or n < 3:
+        return
+    scores = _recap_scores(sections, title)
+    own = scores[-1]
+    pool = sorted(x for i, row in enumerate(scores) if sections[i].heading is not None for x in row)
+    top = pool[int(0.9 * (len(pool) - 1))]
+    candidates = [k for k in range(max(1, n - MAX_CLOSING_PARAGRAPHS), n) if all(b.kind == "paragraph" for b in last.blocks[k:])]
+    if not candidates:
+        return
+    k = max(candidates, key=lambda j: (own[j], -j))
+    if own[k] < top or own[k] <= max(own[:k]):
+        return
+    tail = last.blocks[k:]
+    del last.blocks[k:]
+    sections.append(Section(CLOSING_TITLE, 2, tail[0].line, tail, inferred=True))
+
+
 def parse_file(path: Path) -> Essay:
     """Parse an essay file; undecodable bytes are replaced so the parser never fails on them."""
     data = path.read_bytes()
@@ -336,7 +409,7 @@ def essay_lines(essay: Essay) -> list[tuple[int, str]]:
     if essay.title is not None and essay.title_line is not None:
         out.append((essay.title_line, essay.title_raw))
     for s in essay.sections:
-        if s.heading is not None:
+        if s.heading is not None and not s.inferred:
             out.append((s.line, s.raw))
         for b in s.blocks:
             out.extend(b.source)

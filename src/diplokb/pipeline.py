@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, Report
 from .link import KnowledgeBase, build
 from .model import EssayMeta, Topic, load_essay_meta, load_topics
 from .parse import Essay, parse_text
@@ -77,8 +77,11 @@ class Loaded:
     warnings: list[Problem]
 
 
-def check(content_dir: Path, seeds_dir: Path) -> Loaded:
-    """Load and validate everything; raises :class:`ContentError` listing every error."""
+def check(content_dir: Path, seeds_dir: Path, require_references: bool = False) -> Loaded:
+    """Load and validate everything; raises :class:`ContentError` listing every error.
+
+    ``require_references``: a case study without references is an error rather than a warning.
+    """
     essays, warnings = load_essays(seeds_dir)
     problems: list[Problem] = []
     meta: dict[str, EssayMeta] = {}
@@ -87,10 +90,12 @@ def check(content_dir: Path, seeds_dir: Path) -> Loaded:
     except ContentError as exc:
         problems += exc.problems
     topics: list[Topic] = []
+    report = Report()
     try:
-        topics = load_topics(content_dir, essays)
+        topics = load_topics(content_dir, essays, require_references, report)
     except ContentError as exc:
         problems += exc.problems
+    warnings += report.warnings
     if problems:
         raise ContentError(problems)
     if not topics:
@@ -98,8 +103,8 @@ def check(content_dir: Path, seeds_dir: Path) -> Loaded:
     return Loaded(essays, topics, meta, warnings)
 
 
-def run(content_dir: Path, seeds_dir: Path, directory_urls: bool = True) -> Result:
-    loaded = check(content_dir, seeds_dir)
+def run(content_dir: Path, seeds_dir: Path, directory_urls: bool = True, require_references: bool = False) -> Result:
+    loaded = check(content_dir, seeds_dir, require_references)
     kb = build(loaded.essays, loaded.topics, loaded.meta)
     pages, knowledge = render(kb, directory_urls)
     return Result(kb, pages, knowledge, loaded.warnings + kb.problems)

@@ -43,6 +43,8 @@ class KbConfig(Config):
     """Build the navigation from the topics and essays (unless ``nav`` is set in ``mkdocs.yml``)."""
     knowledge_json = c.Type(str, default="knowledge.json")
     """Where the machine-readable export goes in the site; empty to skip it."""
+    require_references = c.Type(bool, default=False)
+    """A case study without ``references:`` is an error (stops the build) rather than a warning."""
 
 
 class _KbFile(File):
@@ -114,7 +116,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         content, seeds = self._dirs(config)
         try:
-            result = run(content, seeds, directory_urls=config.use_directory_urls)
+            result = run(content, seeds, directory_urls=config.use_directory_urls, require_references=self.config.require_references)
         except ContentError as exc:
             msg = f"diplokb: {len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
             if self.serving and self.last_good is not None:

@@ -361,21 +361,17 @@ class Renderer:
         kb = self.kb
         c = kb.cases[cid]
         p = case_page(cid)
-        lines = [f"# {esc(c.name)}", "", esc(c.summary), "", f"<div {NOSEARCH} markdown>", "", "| Fact | Details |", "| --- | --- |"]
+        lines = [f"# {esc(c.name)}", "", esc(c.summary), ""]
+        if c.note:
+            # Where references contradict the essay: the essay stays as written, the reader is told.
+            lines += [f"**Editor's note.** {esc(c.note)}", "{: .kb-note }", ""]
+        lines += [f"<div {NOSEARCH} markdown>", "", "| Fact | Details |", "| --- | --- |"]
         lines.append(f"| Years | {esc(c.years) or '–'} |")
         lines.append(f"| Places | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.places) or '–'} |")
         lines.append(f"| Actors | {', '.join(self.link(p, f'{ACTORS}#{kb.entities[_ek(x)].anchor}', x) for x in c.actors) or '–'} |")
         lines.append(f"| Topics | {self._topic_chips(p, c.topics)} |")
         lines += ["", "</div>"]
-        lines += ["", "## Source {#source}", ""]
-        e = self.essays[c.source.essay]
-        where = self.link(
-            p,
-            kb.section_key(e.slug, c.source.section or 0),
-            f"{kb.essay_title(e)} › {kb.section_title(e, c.source.section or 0)}",
-            f"{c.path}:{c.line}",
-        )
-        lines += [f"> {esc(c.source.quote)}", "", f"From {where}.", ""]
+        lines += self._sources(p, c)
         lines += [f"## In its topics {{#in-its-topics {NOSEARCH}}}", ""]
         for slug in c.topics:
             siblings = kb.cases_of[slug]
@@ -383,8 +379,35 @@ class Renderer:
             prev = self.link(p, case_page(siblings[k - 1].id), f"← {siblings[k - 1].name}") if k > 0 else "(first)"
             nxt = self.link(p, case_page(siblings[k + 1].id), f"{siblings[k + 1].name} →") if k + 1 < len(siblings) else "(last)"
             lines.append(f"- {self.link(p, topic_page(slug), self.topics[slug].title)} ({k + 1} of {len(siblings)}): {prev} · {nxt}")
-        lines += self._backlinks(p, p, shown={kb.section_key(e.slug, c.source.section or 0)})
+        source = {kb.section_key(c.source.essay, c.source.section or 0)} if c.source is not None else set()
+        lines += self._backlinks(p, p, shown=source)
         return Page(p, c.name, c.summary, "\n".join(lines))
+
+    def _sources(self, p: str, c: CaseStudy) -> list[str]:
+        """The essay sentence that names the case (linked to its passage), then the numbered references."""
+        kb = self.kb
+        lines = ["", "## Sources {#source}", ""]
+        if c.source is not None:
+            e = self.essays[c.source.essay]
+            where = self.link(
+                p,
+                kb.section_key(e.slug, c.source.section or 0),
+                f"{kb.essay_title(e)} › {kb.section_title(e, c.source.section or 0)}",
+                f"{c.path}:{c.line}",
+            )
+            lines += [f"> {esc(c.source.quote)}", "", f"From the essay {where}.", ""]
+        else:
+            lines += ["The essays do not name this case; it rests on the references below.", ""]
+        if c.references:
+            lines += ["### References {#references}", ""]
+            for i, r in enumerate(c.references, 1):
+                # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
+                link = f'<a href="{attr(r.url)}" rel="noopener">{esc(r.title)}</a>'
+                lines.append(f"{i}. {esc(r.publisher)}: {link} ({esc(r.date)})")
+            lines.append("")
+        if c.as_of:
+            lines += [f"Facts checked as of {esc(c.as_of)}.", ""]
+        return lines
 
     def topic_index(self) -> Page:
         kb = self.kb
@@ -554,6 +577,7 @@ def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, 
                         "anchor": kb.section_anchor[(e.slug, i)],
                         "line": s.line,
                         "topics": kb.routing.topics_of(e.slug, i),
+                        **({"inferred": True} if s.inferred else {}),
                     }
                     for i, s in enumerate(e.sections)
                 ],
@@ -579,7 +603,10 @@ def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, 
             "places": c.places,
             "actors": c.actors,
             "topics": c.topics,
-            "source": {"essay": c.source.essay, "quote": c.source.quote, "line": c.source.line},
+            "as_of": c.as_of,
+            "note": c.note,
+            "source": {"essay": c.source.essay, "quote": c.source.quote, "line": c.source.line} if c.source else None,
+            "references": [{"title": r.title, "publisher": r.publisher, "date": r.date, "url": r.url} for r in c.references],
         }
         for c in kb.cases.values()
     ]

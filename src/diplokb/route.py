@@ -1,26 +1,35 @@
 """Stage 3, route: file each essay section under zero, one or several topics.
 
 Routing reads what a section says, not what it is called: every topic's ``terms`` are counted in
-the heading and the text with one combined matcher, and a section is filed under a topic when
-the topic is named in its heading or carries a real share of its text. A topic's ``pin`` and
-``exclude`` lists override that for the headings they name.
+the heading and the text with one combined matcher. A section is filed under a topic when its
+heading names the topic, or when the text carries enough weight for it: a mention in a paragraph's
+opening sentence says what the paragraph is about and weighs double, and a repetition of the
+essay's own title phrase (its refrain) weighs a quarter. An essay's opening and its closing frame
+the whole essay: they are filed under the topics its title names. A topic's ``pin`` and
+``exclude`` lists override all of this for the headings they name. Every filing keeps its
+evidence (terms, where they were found, scores, reasons) for ``diplokb route --explain``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
 from dataclasses import dataclass, field
 
 from .match import Hit, TermMatcher, canonical
 from .model import Topic
 from .parse import Essay, Section
+from .text import fold
 
-HEADING_WEIGHT = 4
-MIN_BODY_HITS = 2  # mentions needed in the text when the heading says nothing
-MIN_DENSITY = 1 / 60  # ... and at least one mention per this many words
+HEADING_WEIGHT = 4  # a topic named in the heading
+LEAD_WEIGHT = 2  # a mention in a paragraph's opening sentence: the paragraph is about the topic
+TEXT_WEIGHT = 1  # any other mention
+ECHO_WEIGHT = 0.25  # a mention inside a repetition of the essay's title phrase ("... and nation-building")
+MIN_BODY_HITS = 2  # weight needed in the text when the heading says nothing
+MIN_DENSITY = 1 / 100  # ... and at least this weight per word of the section
 MIN_SHARE = 0.3  # of the strongest topic's score in the same section
-# A term in the essay's own title is its subject: it is everywhere, so it says little about a section.
-BACKGROUND_WEIGHT = 0.25
+WEIGHTS = {"heading": HEADING_WEIGHT, "title": HEADING_WEIGHT, "lead": LEAD_WEIGHT, "text": TEXT_WEIGHT, "title echo": ECHO_WEIGHT}
+_WORDS = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s")
 
 
 @dataclass
@@ -30,6 +39,10 @@ class Filing:
     topics: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    unfiled: dict[str, str] = field(default_factory=dict)  # topics with evidence that were not filed, and why
+    # topic -> (term as written, where: heading | title | lead | text | title echo) -> mentions
+    evidence: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    words: int = 0
 
 
 @dataclass
@@ -59,11 +72,38 @@ def section_hits(matcher: TermMatcher, section: Section) -> SectionHits:
     return out
 
 
-def _weigh(hits: Iterable[Hit], background: set[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for h in hits:
-        out[h.key] = out.get(h.key, 0) + (BACKGROUND_WEIGHT if h.form in background else 1)
-    return out
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(fold(text))
+
+
+class _TitlePhrase:
+    """The words around each term in an essay's title: text repeating them is the essay's refrain.
+
+    Essays repeat their title ("military diplomacy and nation-building") in almost every
+    paragraph; such a repetition says what the essay is about, not what the paragraph is about.
+    A mention counts as a title echo when the two words before it, or the two after it, are the
+    title's own.
+    """
+
+    def __init__(self, matcher: TermMatcher, title: str | None) -> None:
+        self.context: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        t = title or ""
+        for h in matcher.finditer(t):
+            before, after = tuple(_words(t[: h.start])[-2:]), tuple(_words(t[h.end :])[:2])
+            self.context.setdefault(h.form, []).append((before, after))
+
+    def echoes(self, text: str, hit: Hit) -> bool:
+        ctx = self.context.get(hit.form)
+        if not ctx:
+            return False
+        before, after = tuple(_words(text[: hit.start])[-2:]), tuple(_words(text[hit.end :])[:2])
+        return any((len(b) == 2 and b == before) or (len(a) == 2 and a == after) for b, a in ctx)
+
+
+def _lead_end(text: str) -> int:
+    """End of a paragraph's opening sentence, which says what the rest is about; 0 for a one-sentence paragraph."""
+    m = _SENTENCE_END.search(text)
+    return m.end() if m and text[m.end() :].strip() else 0
 
 
 @dataclass
@@ -85,26 +125,59 @@ class _Rules:
         return cls(pin, exclude)
 
 
-def _file_section(section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, background: set[str]) -> Filing:
-    words = max(1, sum(len(b.plain().split()) for b in section.blocks))
-    head = {k: v for k, v in _weigh(matcher.finditer(section.heading or ""), background).items() if v >= 1}
-    text = _weigh((h for _b, _i, h in hits), background)
-    scores = {k: HEADING_WEIGHT * head.get(k, 0) + text.get(k, 0) for k in head.keys() | text.keys()}
+def _file_section(
+    section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, title: _TitlePhrase, essay_title: str | None
+) -> Filing:
+    filing = Filing(words=max(1, sum(len(b.plain().split()) for b in section.blocks)))
+
+    def note(slug: str, written: str, where: str) -> None:
+        ev = filing.evidence.setdefault(slug, {})
+        key = (" ".join(written.split()).casefold(), where)
+        ev[key] = ev.get(key, 0) + 1
+
+    framing = section.heading is None or section.inferred  # the opening or the closing: they frame the essay
+    for h in matcher.finditer(essay_title or "" if framing else section.heading or ""):
+        note(h.key, h.text, "title" if framing else "heading")
+    leads = [_lead_end(b.text) if b.kind == "paragraph" else 0 for b in section.blocks]
+    for bi, ii, h in hits:
+        b = section.blocks[bi]
+        text = b.text if b.kind == "paragraph" else b.items[ii]
+        if title.echoes(text, h):
+            note(h.key, h.text, "title echo")
+        else:
+            note(h.key, h.text, "lead" if h.start < leads[bi] else "text")
+    head: dict[str, float] = {}
+    body: dict[str, float] = {}
+    for slug, ev in filing.evidence.items():
+        for (_form, where), n in ev.items():
+            if where in ("heading", "title"):
+                head[slug] = head.get(slug, 0) + n
+            else:
+                body[slug] = body.get(slug, 0) + WEIGHTS[where] * n
+    scores = {k: HEADING_WEIGHT * head.get(k, 0) + body.get(k, 0) for k in head.keys() | body.keys()}
+    filing.scores = scores
     best = max(scores.values(), default=0)
-    filing = Filing(scores=scores)
     heading = canonical(section.heading or "") if section.heading else ""
     pinned = rules.pin.get(heading, set()) if heading else set()
     excluded = rules.exclude.get(heading, set()) if heading else set()
     for slug in sorted(scores.keys() | pinned):
+        n_text = body.get(slug, 0)
         if slug in excluded:
-            continue
-        n_text = text.get(slug, 0)
-        if slug in pinned:
+            filing.unfiled[slug] = "excluded in the topic file"
+        elif slug in pinned:
             filing.reasons[slug] = "pinned in the topic file"
         elif head.get(slug):
-            filing.reasons[slug] = "named in the heading"
-        elif n_text >= MIN_BODY_HITS and n_text / words >= MIN_DENSITY and scores[slug] >= MIN_SHARE * best:
-            filing.reasons[slug] = f"{n_text:g} mentions in the text"
+            filing.reasons[slug] = "named in the essay's title" if framing else "named in the heading"
+        elif framing:
+            filing.unfiled[slug] = "an opening or closing is filed only under topics the essay's title names"
+        elif n_text < MIN_BODY_HITS:
+            filing.unfiled[slug] = f"text weight {n_text:g}, below {MIN_BODY_HITS}"
+        elif n_text / filing.words < MIN_DENSITY:
+            filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
+        elif scores[slug] < MIN_SHARE * best:
+            filing.unfiled[slug] = f"score {scores[slug]:g} below {MIN_SHARE:.0%} of the strongest topic's {best:g}"
+        else:
+            filing.reasons[slug] = f"text weight {n_text:g}, at least {MIN_BODY_HITS} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
     return filing
 
@@ -125,11 +198,11 @@ def route(
     filings: dict[str, list[Filing]] = {}
     by_topic: dict[str, list[tuple[str, int]]] = {t.slug: [] for t in topics}
     for e in essays:
-        background = {h.form for h in matcher.finditer(e.title or "")}
+        title = _TitlePhrase(matcher, e.title)
         fl = []
         for i, s in enumerate(e.sections):
             sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
-            fl.append(_file_section(s, sh, matcher, rules, background))
+            fl.append(_file_section(s, sh, matcher, rules, title, e.title))
         filings[e.slug] = fl
         for i, f in enumerate(fl):
             for slug in f.topics:

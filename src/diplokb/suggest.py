@@ -8,11 +8,10 @@ The output is YAML ready to paste under ``case_studies:``; nothing is written.
 
 from __future__ import annotations
 
-import json
 import re
 
 from .match import TermMatcher
-from .model import Topic
+from .model import TODO_REFERENCE, TODO_SUMMARY, Topic, case_yaml
 from .parse import Essay
 from .route import route, topic_matcher
 from .text import normalize_quote
@@ -25,49 +24,38 @@ _CUE = re.compile(
 )
 _PROPER = re.compile(r"(?:(?<=\s)|(?<=^))((?:[A-Z][\w’'\-]*|[A-Z]{2,})(?:\s+(?:of|the|in|and|for|de)?\s*(?:[A-Z][\w’'\-]*|[A-Z]{2,}))*)")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_GENERIC = {
-    "The",
-    "This",
-    "These",
-    "Such",
-    "In",
-    "By",
-    "For",
-    "Through",
-    "Moreover",
-    "Similarly",
-    "Another",
-    "One",
-    "Each",
-    "Military",
-    "Furthermore",
-    "Ultimately",
-    "Countries",
-    "During",
-    "Their",
-    "Beyond",
-    "Lastly",
-    "Additionally",
-    "Overall",
-    "Successful",
-    "Notable",
-    "Examples",
-    "Nations",
-    "Key",
-}
+_WORD = re.compile(r"[A-Za-z][\w’'\-]*")
 
 
-def _names(sentence: str) -> list[str]:
+def proper_words(essays: list[Essay]) -> set[str]:
+    """Capitalised words that are names in these essays: never written in lower case, and capitalised
+    somewhere other than at the start of a sentence. Learnt from the text, so no word list goes stale."""
+    lower: set[str] = set()
+    inner: set[str] = set()
+    for e in essays:
+        for s in e.sections:
+            for b in s.blocks:
+                for sentence in _SENT.split(b.plain()):
+                    for k, m in enumerate(_WORD.finditer(sentence)):
+                        w = m.group(0)
+                        if w[0].islower():
+                            lower.add(w.casefold())
+                        elif k > 0:
+                            inner.add(w)
+    return {w for w in inner if w.casefold() not in lower or w.isupper()}
+
+
+def _names(sentence: str, proper: set[str]) -> list[str]:
     out = []
     for m in _PROPER.finditer(sentence):
-        name = m.group(1).strip(" ’'")
-        words = name.split()
-        while words and words[0] in _GENERIC:
+        words = m.group(1).strip(" ’'").split()
+        while words and words[0] not in proper and not words[0].isupper():
             words = words[1:]
+        while words and words[-1].lower() in ("of", "the", "in", "and", "for", "de"):
+            words = words[:-1]
         name = " ".join(words)
-        if not name or (m.start() == 0 and not name.isupper()):  # sentence-initial capitals prove nothing
-            continue
-        out.append(name.replace("’s", "").replace("'s", ""))
+        if name:
+            out.append(name.replace("’s", "").replace("'s", ""))
     return out
 
 
@@ -77,10 +65,11 @@ def _is_term(matcher: TermMatcher, name: str) -> bool:
 
 
 def suggest(essays: list[Essay], topics: list[Topic]) -> str:
-    known_quotes = [normalize_quote(c.source.quote) for t in topics for c in t.case_studies]
+    known_quotes = [normalize_quote(c.source.quote) for t in topics for c in t.case_studies if c.source]
     known = TermMatcher((n, "x") for t in topics for c in t.case_studies for n in [c.name, *c.places])
     matcher = topic_matcher(topics)
     routing = route(essays, topics, matcher)
+    proper = proper_words(essays)
     out: list[str] = []
     seen: set[str] = set()
     for e in essays:
@@ -90,7 +79,11 @@ def suggest(essays: list[Essay], topics: list[Topic]) -> str:
                     ns = normalize_quote(sentence)
                     if not _CUE.search(sentence) or any(ns in q or q in ns for q in known_quotes):
                         continue
-                    names = [n for n in _names(sentence) if not list(known.finditer(n)) and not (_is_term(matcher, n) and not n.isupper())]
+                    names = [
+                        n
+                        for n in _names(sentence, proper)
+                        if not list(known.finditer(n)) and not (_is_term(matcher, n) and not n.isupper())
+                    ]
                     names = [n for n in names if len(n) > 2 and n not in seen]
                     if not names or not (_YEAR.search(sentence) or any(len(n.split()) > 1 or n.isupper() for n in names)):
                         continue
@@ -98,14 +91,14 @@ def suggest(essays: list[Essay], topics: list[Topic]) -> str:
                     seen.update(names)
                     year = _YEAR.search(sentence)
                     topics_here = routing.topics_of(e.slug, i) or [t.slug for t in topics[:1]]
+                    values: dict[str, object] = {"name": name, "years": year.group(1) if year else "", "places": [], "actors": []}
+                    values["summary"] = TODO_SUMMARY
+                    if len(topics_here) > 1:
+                        values["topics"] = topics_here[1:]
+                    values["source"] = {"essay": e.slug, "quote": sentence.strip()}
+                    values["references"] = [TODO_REFERENCE]
                     out.append(
                         f"# {e.slug}, line {b.line} ({s.heading or 'opening'}); file under content/topics/{topics_here[0]}.yaml\n"
-                        f"- name: {json.dumps(name, ensure_ascii=False)}\n"
-                        f"  years: {json.dumps(year.group(1) if year else '')}\n"
-                        f"  places: []\n"
-                        f"  actors: []\n"
-                        f"  summary: {json.dumps('TODO: two or three sentences on ' + name, ensure_ascii=False)}\n"
-                        + (f"  topics: {json.dumps(topics_here[1:])}\n" if len(topics_here) > 1 else "")
-                        + f"  source:\n    essay: {e.slug}\n    quote: {json.dumps(sentence.strip(), ensure_ascii=False)}\n"
+                        + case_yaml(values)
                     )
     return "\n".join(out)

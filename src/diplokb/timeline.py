@@ -55,7 +55,8 @@ def _axis(spans: Sequence[Span]) -> tuple[int, int, int]:
     """First year, last year (exclusive) and tick step of the axis: whole decades around the spans."""
     lo = min(s.start for s in spans)
     hi = max(s.end for s in spans) + 1
-    step = 10 if hi - lo > 25 else 5 if hi - lo > 8 else 1
+    n = hi - lo  # about seven labelled years at most, so they fit a narrow column at body size
+    step = next((st for st in (1, 2, 5, 10, 20, 25, 50, 100) if n / st <= 7), 100)
     lo = lo - lo % step
     hi = hi if hi % step == 0 else hi + step - hi % step
     return lo, hi, step

@@ -231,7 +231,8 @@ def run_search(page: object, query: str) -> object:
         """words => {
             // Results carry the words they matched in ?h=; a result for the whole query has them all.
             return [...document.querySelectorAll('.md-search-result__item a')].some(a => {
-                const got = (new URL(a.href).searchParams.get('h') || '').split(' ');
+                // Terms keep punctuation that touches them ("(nato)"): compare their word characters.
+                const got = (new URL(a.href).searchParams.get('h') || '').split(' ').map(t => t.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, ''));
                 return words.every(w => got.includes(w));
             });
         }""",

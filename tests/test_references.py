@@ -1,0 +1,208 @@
+"""Case-study sources: references, essay quotes, as-of dates, editor's notes, placeholders (issue 9)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from diplokb.errors import ContentError, Report
+from diplokb.model import json_schema, load_topics, unstated_facts
+from diplokb.parse import parse_file
+from diplokb.pipeline import run
+
+from .conftest import SEEDS
+
+ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+ESSAY = "military-diplomacy-and-foreign-relations"
+QUOTE = "Similarly, NATO's involvement in Kosovo through the KFOR mission underscores the role of military diplomacy in post-conflict reconstruction."
+REF = """\
+      - title: NATO's role in Kosovo
+        publisher: NATO
+        date: 2024-05-01
+        url: https://www.nato.int/cps/en/natolive/topics_48818.htm
+"""
+
+
+def topic(cases: str) -> str:
+    return f"title: T\nsummary: A topic. It has two sentences.\nterms: [t term]\ncase_studies:\n{cases}"
+
+
+def case(
+    *, years: str = "", places: str = "[Kosovo]", actors: str = "[NATO]", source: bool = True, refs: str | None = REF, extra: str = ""
+) -> str:
+    out = f"  - name: KFOR\n    summary: The essay names it.\n    places: {places}\n    actors: {actors}\n"
+    if years:
+        out += f"    years: {years}\n"
+    out += extra
+    if source:
+        out += f"    source:\n      essay: {ESSAY}\n      quote: {json.dumps(QUOTE)}\n"
+    if refs is not None:
+        out += f"    references:\n{refs}"
+    return out
+
+
+def load(tmp_path: Path, text: str, require: bool = False) -> tuple[list, Report]:
+    d = tmp_path / "content" / "topics"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "t.yaml").write_text(text, encoding="utf-8")
+    report = Report()
+    return load_topics(tmp_path / "content", ESSAYS, require, report), report
+
+
+def errors(tmp_path: Path, text: str, require: bool = False) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load(tmp_path, text, require)
+    return [str(p) for p in info.value.problems]
+
+
+def test_references_loaded(tmp_path: Path) -> None:
+    """A case with a quote and references loads both, typed."""
+    topics, report = load(tmp_path, topic(case(years='"1999-2024"')))
+    c = topics[0].case_studies[0]
+    assert c.source is not None and c.source.line > 0
+    assert [(r.publisher, r.date) for r in c.references] == [("NATO", "2024-05-01")]
+    assert not report.problems
+
+
+def test_references_alone_suffice(tmp_path: Path) -> None:
+    """A case the essays never name may rest on references alone."""
+    topics, _ = load(tmp_path, topic(case(source=False)))
+    assert topics[0].case_studies[0].source is None
+
+
+def test_case_needs_some_source(tmp_path: Path) -> None:
+    """Neither quote nor references: an error naming the field and what is expected."""
+    msgs = errors(tmp_path, topic(case(source=False, refs=None)))
+    assert len(msgs) == 1 and "t.yaml:5:5: case_studies[0].references: a case study needs a source" in msgs[0]
+
+
+def test_missing_references_warn_or_fail(tmp_path: Path) -> None:
+    """Without references: a warning by default, an error where the site asks for references."""
+    text = topic(case(refs=None))  # Kosovo and NATO are in the quote itself
+    _, report = load(tmp_path, text)
+    assert [p.severity for p in report.problems] == ["warning"]
+    assert "has no references" in str(report.problems[0])
+    msgs = errors(tmp_path, text, require=True)
+    assert len(msgs) == 1 and "case_studies[0].references: case study `KFOR` has no references" in msgs[0]
+
+
+@pytest.mark.parametrize(
+    ("years", "places", "actors", "unstated"),
+    [
+        ("", "[Kosovo]", "[NATO]", []),
+        ('"1999"', "[Kosovo]", "[NATO]", [("years", "1999")]),
+        ("", "[Kosovo, Serbia]", "[NATO]", [("places", "Serbia")]),
+        ("", "[kosovo]", "[nato, United Nations]", [("actors", "United Nations")]),
+    ],
+)
+def test_unstated_facts(tmp_path: Path, years: str, places: str, actors: str, unstated: list[tuple[str, str]]) -> None:
+    """Years, places and actors the quote does not state are found (case and accents aside)."""
+    topics, _ = load(tmp_path, topic(case(years=years, places=places, actors=actors)))
+    assert unstated_facts(topics[0].case_studies[0]) == unstated
+
+
+def test_unstated_fact_without_reference_is_an_error(tmp_path: Path) -> None:
+    """A year the quote does not state, and no reference: an error at the years field."""
+    msgs = errors(tmp_path, topic(case(years='"1999"', refs=None)))
+    assert len(msgs) == 1 and ":9:12: case_studies[0].years: `1999` is not stated in the quoted sentence" in msgs[0]
+
+
+def test_ongoing_case_needs_as_of(tmp_path: Path) -> None:
+    """'present' needs the date the facts were checked; a malformed as_of is refused."""
+    msgs = errors(tmp_path, topic(case(years="1999-present")))
+    assert len(msgs) == 1 and "case_studies[0].as_of: `1999-present` is ongoing" in msgs[0]
+    msgs = errors(tmp_path, topic(case(years="1999-present", extra="    as_of: last week\n")))
+    assert len(msgs) == 1 and "as_of: expected the date the facts were checked, as YYYY-MM-DD, found `last week`" in msgs[0]
+    topics, _ = load(tmp_path, topic(case(years="1999-present", extra="    as_of: 2026-12-02\n")))
+    assert topics[0].case_studies[0].as_of == "2026-12-02"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("url", "javascript:alert(1)", "expected a web address starting with https:// or http://"),
+        ("url", "www.nato.int/page", "expected a web address starting with https:// or http://"),
+        ("date", "May 2024", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("date", "2024-13-01", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("title", '""', "expected text, found an empty value"),
+    ],
+)
+def test_bad_reference_fields(tmp_path: Path, field: str, value: str, message: str) -> None:
+    """A reference's url must be http(s), its date a date, every field filled in: reported at the field."""
+    ref = REF.replace(REF.split(f"{field}: ")[1].split("\n")[0], value, 1)
+    msgs = errors(tmp_path, topic(case(refs=ref)))
+    assert any(f"case_studies[0].references[0].{field}: {message}" in m for m in msgs), msgs
+
+
+def test_reference_missing_field(tmp_path: Path) -> None:
+    """A reference without a publisher names the missing field."""
+    msgs = errors(tmp_path, topic(case(refs=REF.replace("        publisher: NATO\n", ""))))
+    assert any("references[0].publisher: missing required field `publisher`" in m for m in msgs), msgs
+
+
+@pytest.mark.parametrize("text", ["TODO: two or three sentences", "tbd", "A case. FIXME later."])
+def test_placeholder_summary_refused(tmp_path: Path, text: str) -> None:
+    """A placeholder left in a summary is an error, not published text."""
+    msgs = errors(tmp_path, topic(case().replace("The essay names it.", json.dumps(text))))
+    assert any("case_studies[0].summary: placeholder" in m for m in msgs), msgs
+
+
+def test_misindented_list_item(tmp_path: Path) -> None:
+    """`   - b` under `  - a` would merge two terms into one: an error saying how to indent."""
+    text = "title: T\nsummary: A topic. Two sentences.\nterms:\n  - peacekeeping\n   - peacekeeper\n"
+    msgs = errors(tmp_path, text)
+    assert len(msgs) == 1 and ":4:5: terms[0]: `peacekeeping - peacekeeper` runs over several lines" in msgs[0]
+
+
+def test_schema_accepts_and_refuses_like_the_model(tmp_path: Path) -> None:
+    """The JSON Schema (editor completion) knows references, as_of and note, and wants a source of some kind."""
+    schema = json_schema()
+    good = yaml.safe_load(topic(case(years="1999-present", extra="    as_of: '2026-12-02'\n    note: The essay errs.\n")))
+    good["case_studies"][0]["references"][0]["date"] = "2024-05-01"
+    jsonschema.validate(good, schema)
+    bad = yaml.safe_load(topic(case(source=False, refs=None)))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+    bad = yaml.safe_load(topic(case(refs=REF.replace("https://www.nato.int", "javascript:alert(1)//www.nato.int"))))
+    bad["case_studies"][0]["references"][0]["date"] = "2024-05-01"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_case_page_and_export_show_sources(tmp_path: Path) -> None:
+    """The case page shows the quote with its link, numbered references, the note and as-of; knowledge.json carries them."""
+    cases = case(years="1999-present", extra="    as_of: 2026-12-02\n    note: The essay says more than the sources <b>do</b>.\n")
+    cases += case(source=False).replace("name: KFOR", "name: Attaché case")
+    (tmp_path / "content" / "topics").mkdir(parents=True)
+    (tmp_path / "content" / "topics" / "t.yaml").write_text(topic(cases), encoding="utf-8")
+    result = run(tmp_path / "content", SEEDS)
+    page = result.pages["case-studies/kfor.md"]
+    sources = page[page.index("## Sources") :]
+    assert "From the essay [" in sources and "line" not in sources
+    assert '1. NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
+    assert "Facts checked as of 2026-12-02." in sources
+    assert "**Editor's note.** The essay says more than the sources &#60;b&#62;do&#60;/b&#62;." in page
+    assert "rests on the references below" in result.pages["case-studies/attache-case.md"]
+    exported = {c["id"]: c for c in result.knowledge["case_studies"]}
+    assert exported["kfor"]["references"][0]["url"].startswith("https://www.nato.int/")
+    assert exported["kfor"]["as_of"] == "2026-12-02" and exported["attache-case"]["source"] is None
+
+
+def test_check_reads_the_sites_requirement(tmp_path: Path) -> None:
+    """`diplokb check` holds content to what mkdocs.yml asks (require_references), as the build does."""
+    (tmp_path / "content" / "topics").mkdir(parents=True)
+    (tmp_path / "content" / "topics" / "t.yaml").write_text(topic(case(refs=None)), encoding="utf-8")
+    cmd = [sys.executable, "-m", "diplokb.cli", "--content", "content", "--seeds", str(SEEDS), "check"]
+    loose = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
+    assert loose.returncode == 0 and "warning:" in loose.stderr and "has no references" in loose.stderr
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - search\n  - diplokb:\n      require_references: true\nx: !ENV [A, b]\n", encoding="utf-8"
+    )
+    strict = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
+    assert strict.returncode == 1 and "has no references" in strict.stderr and "Traceback" not in strict.stderr

@@ -1,0 +1,83 @@
+"""Routing held to a labelled set: the topics a careful editor files each section under.
+
+``tests/data/routing_labels.yaml`` holds, for the two seed essays and for essays kept out of every
+tuning decision (``tests/data/unseen/``, both plain-text shapes), the topic set of every section,
+written by hand before the router was run on them. A section agrees when the router files it under
+exactly the labelled set of topics (an empty set included: sections an editor would leave on
+their essay page). Mean Jaccard overlap is printed alongside for a softer view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from diplokb.model import load_topics
+from diplokb.parse import Essay, parse_file
+from diplokb.route import route
+
+from .conftest import CONTENT, DATA, SEEDS
+
+LABELS = DATA / "routing_labels.yaml"
+FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen"}
+SEED_ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+TOPICS = load_topics(CONTENT, SEED_ESSAYS)
+# Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse.
+# The goal in issue 9 is 0.92 on both; not reached yet (`pytest -s` prints the misses).
+FLOOR = {"seeds": 0.83, "unseen": 0.88}
+
+
+def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
+    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+
+
+def section_start(essay: Essay, i: int) -> int:
+    s = essay.sections[i]
+    return s.line if s.heading is not None and not s.inferred else (s.blocks[0].line if s.blocks else s.line)
+
+
+def agreement(group: str) -> tuple[float, float, list[str]]:
+    """(exact share, mean Jaccard, disagreements) over every labelled section of a group."""
+    essays = [parse_file(FOLDERS[group] / f"{slug}.txt") for slug in _labels()[group]]
+    routing = route(essays, TOPICS)
+    exact = jaccard = 0.0
+    misses: list[str] = []
+    n = 0
+    for e in essays:
+        labels = _labels()[group][e.slug]
+        lines = sorted(labels)
+        for i in range(len(e.sections)):
+            # A section takes the label of the labelled range its first line falls in, so a closing
+            # the parser splits at another paragraph than the editor would is still scored.
+            start = section_start(e, i)
+            line = max(x for x in lines if x <= start)
+            want = set(labels[line])
+            got = set(routing.topics_of(e.slug, i))
+            n += 1
+            exact += got == want
+            union = got | want
+            jaccard += len(got & want) / len(union) if union else 1
+            if got != want:
+                misses.append(f"{e.slug}:{start} {e.sections[i].heading!r}: labelled {sorted(want)}, filed {sorted(got)}")
+        unscored = set(lines) - {max(x for x in lines if x <= section_start(e, i)) for i in range(len(e.sections))}
+        assert not unscored, f"{e.slug}: labelled lines {sorted(unscored)} start no section"
+    return exact / n, jaccard / n, misses
+
+
+@pytest.mark.parametrize("group", ["seeds", "unseen"])
+def test_routing_agrees_with_editors(group: str) -> None:
+    """The router files sections as the labels say, on the seeds and on essays it was never tuned on."""
+    exact, jaccard, misses = agreement(group)
+    print(f"\n{group}: exact {exact:.1%}, mean Jaccard {jaccard:.1%}\n  " + "\n  ".join(misses))
+    assert exact >= FLOOR[group], "\n".join(misses)
+
+
+def test_labels_cover_both_shapes_and_unseen_essays() -> None:
+    """The unseen set holds essays of both plain-text shapes, none of them a seed."""
+    unseen = [parse_file(DATA / "unseen" / f"{slug}.txt") for slug in _labels()["unseen"]]
+    assert {e.shape for e in unseen} == {"lines", "blocks"}
+    assert len(unseen) >= 2
+    assert not {e.slug for e in unseen} & {p.stem for p in SEEDS.glob("*.txt")}
+    assert all(Path(e.path).parent == DATA / "unseen" for e in unseen)
