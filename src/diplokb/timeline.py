@@ -62,6 +62,15 @@ def _axis(spans: Sequence[Span]) -> tuple[int, int, int]:
     return lo, hi, step
 
 
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _month(date: str) -> str:
+    """ "2026-12-02" -> "Dec 2026" (a timeline label stays short); anything else as written."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-\d{2})?", date)
+    return f"{_MONTHS[int(m.group(2)) - 1]} {m.group(1)}" if m and 1 <= int(m.group(2)) <= 12 else date
+
+
 @dataclass
 class Row:
     case: CaseStudy
@@ -106,7 +115,7 @@ def timeline_html(
             for r, s in rows:
                 left = 100 * (s.start - lo) / width
                 w = 100 * (s.end + 1 - s.start) / width
-                years = e(r.case.years) + (f" (as of {e(s.as_of)})" if s.as_of else "")
+                years = e(r.case.years) + (f" (as of {e(_month(s.as_of))})" if s.as_of else "")
                 places = f'<span class="kb-tl-places"> · {e(", ".join(r.case.places))}</span>' if r.case.places else ""
                 cls = "kb-tl-bar kb-tl-ongoing" if s.ongoing else "kb-tl-bar"
                 out.append(
