@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .graph import site_graph_svg
+from .graph import matrix_html
 from .link import (
     ACTORS,
     CASE_INDEX,
@@ -491,19 +491,20 @@ class Renderer:
 
     def graph(self) -> Page:
         p = GRAPH
-        svg = site_graph_svg(self.kb, lambda key: self.url(p, key))
         lines = [
             "# Knowledge graph",
             "",
-            "Topics (large), essays, case studies and actors or places (small), joined where one links to "
-            "the other. Every node is a link; hover for its name.",
+            "How the knowledge base connects, as a table: one column per topic, one row per essay, case study, "
+            "actor and place. A mark says the row connects to the topic, and a number how many times: "
+            "sections of an essay filed under it, or case studies of an actor or place. "
+            "Rows with marks in several columns are what joins the topics. Every name is a link.",
             "",
-            svg.replace('<div class="kb-graph">', f'<div class="kb-graph" {NOSEARCH}>', 1),
+            matrix_html(self.kb, lambda key: self.url(p, key)),
         ]
         return Page(
             p,
             "Knowledge graph",
-            "The knowledge graph: topics, case studies, essays, actors and places, and the links between them.",
+            "How topics, essays, case studies, actors and places connect: a table of topics against everything else.",
             "\n".join(lines),
         )
 
