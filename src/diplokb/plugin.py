@@ -32,6 +32,7 @@ from .render import nav, page_sources
 log = logging.getLogger("mkdocs.plugins.diplokb")
 THEME_DIR = Path(__file__).parent / "theme"
 CSS = "assets/diplokb.css"
+JS = "assets/diplokb.js"  # names Material's link-preview dialogs (see the file)
 
 
 class KbConfig(Config):
@@ -141,12 +142,20 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             docs = Path(config.docs_dir)
             own = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
             config.nav = self.output.nav + [p for p in own if p not in self.output.pages]
+        offline = config.plugins.get("material/offline")
+        features = config.theme.get("features") or []
+        if offline is not None and offline.config.enabled and "navigation.instant.preview" in features:
+            # Previews fetch sitemap.xml and the linked page, which a copy opened from disk cannot:
+            # there the links stay plain links (and the browser logs no blocked requests).
+            features.remove("navigation.instant.preview")
         if not config.repo_url:
             config.edit_uri = None  # no repository (a local build): no "Edit this page" links at all
         # The plugin's own templates and stylesheet (copied as a theme file); a custom_dir still overrides them.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if JS not in [str(x) for x in config.extra_javascript]:
+            config.extra_javascript.append(JS)
         return config
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:

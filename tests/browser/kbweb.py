@@ -54,12 +54,14 @@ PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def build_site(dest: Path, *, offline: bool = False) -> Path:
+def build_site(dest: Path, *, offline: bool = False, site_url: str | None = None) -> Path:
     """``mkdocs build --strict`` of this repository into ``dest``; the offline switch on or off."""
     env = {k: v for k, v in os.environ.items() if k != "DIPLOKB_OFFLINE"}
     env["NO_MKDOCS_2_WARNING"] = "1"
     # As the Pages workflow builds it: its address, and "Edit this page" links to the repository.
     env.setdefault("SITE_URL", "https://owner.github.io/diplokb/")
+    if site_url:
+        env["SITE_URL"] = site_url
     env.setdefault("REPO_URL", "https://github.com/owner/diplokb")
     if offline:
         env["DIPLOKB_OFFLINE"] = "true"
@@ -116,11 +118,11 @@ class Served:
     host: str  # 127.0.0.1:PORT
 
 
-def serve(root: Path) -> tuple[ThreadingHTTPServer, threading.Thread, Served]:
-    """Start a threaded static server for ``root`` on 127.0.0.1, on a free port, under the site's path."""
+def serve(root: Path, port: int = 0) -> tuple[ThreadingHTTPServer, threading.Thread, Served]:
+    """Start a threaded static server for ``root`` on 127.0.0.1, on ``port`` (0: a free one), under the site's path."""
     prefix = site_prefix(root)
     handler = type("Handler", (_Handler,), {"prefix": prefix})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
     thread.start()

@@ -22,7 +22,7 @@ def test_offline_copy_browses_from_disk(file_page: object, offline_site_dir: Pat
     assert page.evaluate("document.body.dataset.mdColorScheme") in ("default", "slate"), "the theme's script ran"
     topic = kb["topics"][0]
     with page.expect_navigation(wait_until="load"):
-        page.locator("article table tbody a", has_text=topic["title"]).first.click()
+        page.locator("article li a", has_text=topic["title"]).first.click()
     assert page.url == (offline_site_dir / "topics" / f"{topic['slug']}.html").as_uri()
     assert h1(page) == topic["title"]
     with page.expect_navigation(wait_until="load"):

@@ -229,6 +229,16 @@ OVERRIDES = {
             '{% else %}aria-label="{{ nav_item.title | striptags | e }}"{% endif %} aria-expanded',
         ),
     ],
+    "partials/actions.html": [
+        (
+            "title=\"{{ lang.t('action.edit') }}\" class",
+            "title=\"{{ lang.t('action.edit') }}\" aria-label=\"{{ lang.t('action.edit') }}\" class",
+        ),
+        (
+            "title=\"{{ lang.t('action.view') }}\" class",
+            "title=\"{{ lang.t('action.view') }}\" aria-label=\"{{ lang.t('action.view') }}\" class",
+        ),
+    ],
     "partials/toc.html": [
         ('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title"{% if page in nav.pages %} for="__toc"{% endif %}>'),
     ],
