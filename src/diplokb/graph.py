@@ -22,7 +22,7 @@ def _count_cell(n: int, what: str, colour: int) -> str:
     if not n:
         return "<td></td>"
     level = 1 if n == 1 else 2 if n <= 3 else 3
-    return f'<td><span class="kb-m kb-m{level} kb-c{colour}">{n}</span>{_SR.format(what)}</td>'
+    return f'<td><span class="kb-m kb-m{level} kb-c{colour}">{n}</span>{_SR.format(html.escape(what))}</td>'
 
 
 def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
