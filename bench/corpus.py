@@ -742,7 +742,17 @@ def _topic_yaml(t: TopicSpec, cases: list[CaseSpec], topics: list[TopicSpec], rn
                 "summary": f"{c.name} is one of the cases the essays cite for {t.title.lower()}. "
                 f"It shows {', '.join(c.actors)} working in {' and '.join(c.places)} to {rng.choice(GOALS)}.",
                 **({"topics": list(c.extra)} if c.extra else {}),
+                **({"as_of": "2026-12-01"} if c.years.endswith("present") else {}),
                 "source": {"essay": c.essay, "quote": c.quote},
+                # Like the real content, every fact rests on a reference (a made-up one: this corpus is for timing).
+                "references": [
+                    {
+                        "title": f"{c.name}: fact sheet",
+                        "publisher": rng.choice(["United Nations", "NATO", "African Union", "European Union"]),
+                        "date": f"{rng.randint(1995, 2025)}-{rng.randint(1, 12):02d}",
+                        "url": "https://example.org/cases/" + re.sub(r"[^a-z0-9]+", "-", c.name.lower()).strip("-"),
+                    }
+                ],
             }
             for c in cases
         ],
