@@ -255,8 +255,12 @@ def serve_latency(corpus: Corpus, edits: int, log: Path, timeout: float = 300, d
     """Start ``mkdocs serve``, edit a topic's summary ``edits`` times, time each edit until the served page shows it."""
     topic = sorted((corpus.content / "topics").glob("*.yaml"))[0]
     port = free_port()
-    site_url = re.search(r"(?m)^site_url:\s*(\S+)", corpus.config.read_text(encoding="utf-8"))
-    mount = urlsplit(site_url.group(1)).path if site_url else "/"
+    # site_url: URL, or !ENV [SITE_URL, "default"] (read from the environment serve runs in)
+    config = corpus.config.read_text(encoding="utf-8")
+    env = re.search(r"(?m)^site_url:\s*!ENV\s*\[\s*(\w+)\s*,\s*[\"']?([^\"'\]]+)", config)
+    site_url = re.search(r"(?m)^site_url:\s*(\S+)", config)
+    value = ENV.get(env.group(1), env.group(2)) if env else site_url.group(1) if site_url else "/"
+    mount = urlsplit(value).path or "/"
     url = f"http://127.0.0.1:{port}{mount.rstrip('/')}/topics/{topic.stem}/"
     original = topic.read_bytes()
     out = Serve()
