@@ -146,3 +146,24 @@ def test_site_url_from_the_environment(published: Path, seed_site: Path) -> None
     local = (seed_site / "topics" / "peacekeeping" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="http://127.0.0.1:8000/diplokb/topics/peacekeeping/">' in local
     assert _edit_link(local) is None, "no repository, no edit link"
+
+
+def test_readme_offline_command_runs_as_written(project: Path) -> None:
+    """The README's offline-copy command works in a checkout set up as the README says (mkdocs from .venv, not PATH)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"`(DIPLOKB_OFFLINE=true [^`]+)`", readme)
+    assert m, "no offline command in the README"
+    cmd = m.group(1)
+    assert cmd.split()[1] == ".venv/bin/mkdocs", "bare `mkdocs` is not on PATH after the README's setup"
+    # The README's setup makes .venv with diplokb installed; here .venv/bin/mkdocs is this interpreter's MkDocs.
+    venv_bin = project / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "mkdocs").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m mkdocs "$@"\n', encoding="utf-8")
+    (venv_bin / "mkdocs").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("DIPLOKB_OFFLINE", "SITE_URL", "REPO_URL")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env["PATH"] = "/usr/bin:/bin"  # no mkdocs on the path
+    res = subprocess.run(["sh", "-c", cmd], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    out = project / cmd.split("-d", 1)[1].split()[0]
+    assert (out / "index.html").is_file() and (out / "topics" / "peacekeeping.html").is_file(), "an offline copy with .html links"
