@@ -222,7 +222,8 @@ class Renderer:
         lines += ["", f"## Case studies {{#case-studies {NOSEARCH}}}", ""]
         if cases:
             # This topic's case studies on the time axis (each a link), coloured by their main topic.
-            lines.append(timeline_html([("", "", 0, self._timeline_rows(p, cases))], f"Timeline of the case studies of {t.title}"))
+            rows = self._timeline_rows(p, cases)
+            lines.append(timeline_html([("", "", 0, rows)], f"Timeline of the case studies of {t.title}", details=False))
             lines += ["", f"All case studies on one axis: {self.link(p, TIMELINE, 'Timeline of case studies')}.", "{: .kb-meta }"]
         else:
             lines.append(f"No case study is filed under {esc(t.title)} yet.")

@@ -82,9 +82,12 @@ def timeline_html(
     groups: Sequence[tuple[str, str, int, list[Row]]],
     label: str,
     this_year: int | None = None,
+    details: bool = True,
 ) -> str:
     """The timeline of ``groups`` of rows: (group title, group URL, colour, rows); an empty title for one ungrouped list.
 
+    ``details`` adds each case's places and as-of date to its label (the full timeline); without
+    them a label is the name and the years (a topic page, where the timeline is one section of many).
     Returns one block of HTML with no blank line (Markdown passes it through untouched)."""
     this_year = this_year or datetime.date.today().year
     dated: list[tuple[str, str, int, list[tuple[Row, Span]]]] = []
@@ -115,8 +118,8 @@ def timeline_html(
             for r, s in rows:
                 left = 100 * (s.start - lo) / width
                 w = 100 * (s.end + 1 - s.start) / width
-                years = e(r.case.years) + (f" (as of {e(_month(s.as_of))})" if s.as_of else "")
-                places = f'<span class="kb-tl-places"> · {e(", ".join(r.case.places))}</span>' if r.case.places else ""
+                years = e(r.case.years) + (f" (as of {e(_month(s.as_of))})" if s.as_of and details else "")
+                places = f'<span class="kb-tl-places"> · {e(", ".join(r.case.places))}</span>' if r.case.places and details else ""
                 cls = "kb-tl-bar kb-tl-ongoing" if s.ongoing else "kb-tl-bar"
                 out.append(
                     f'<li><a class="kb-tl-row" href="{e(r.url)}" data-start="{s.start}" data-end="{s.end}">'
