@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import ContentError, Problem
 from .model import locate_quote
 from .pipeline import load_essays
+from .text import slugify
 from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
 
 TEMPLATE = """\
@@ -93,6 +94,8 @@ def add_case_study(
             raise ContentError(Problem(str(path), 0, 0, "source", "--name needs --essay and --quote (a sentence from that essay)"))
         essays, _w = load_essays(seeds_dir or Path("seeds"))
         by = {e.slug: e for e in essays}
+        if essay not in by and slugify(essay) in by:
+            essay = slugify(essay)
         if essay not in by:
             raise ContentError(Problem(str(path), 0, 0, "source.essay", f"no essay named `{essay}` in {seeds_dir}"))
         if locate_quote(by[essay], quote) is None:

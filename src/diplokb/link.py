@@ -166,7 +166,11 @@ def relpath(path: str, start: str) -> str:
 def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:
     """The title line, else the title in essays.yaml, else the file name made readable."""
     m = meta.get(e.slug)
-    return e.title or (m.title if m and m.title else "") or e.slug.replace("-", " ").capitalize()
+    if e.title or (m and m.title):
+        return e.title or (m.title if m else "")
+    name = (posixpath.basename(e.path.replace("\\", "/")).rsplit(".", 1)[0] if e.path else "") or e.slug
+    name = " ".join(name.replace("-", " ").replace("_", " ").split()) or e.slug
+    return name[:1].upper() + name[1:]
 
 
 def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: dict[str, Target]) -> dict[tuple[str, int], str]:
@@ -304,7 +308,7 @@ def build(
             targets[case_page(cs.id)] = Target(case_page(cs.id), "", cs.name, "case")
 
     entities: dict[str, Entity] = {}
-    uniq_ent = UniqueSlugs()
+    uniq_ent = UniqueSlugs({"actors", "places"})  # the page's own section headings
     for cs in sorted(cases.values(), key=lambda c: c.name.casefold()):
         for kind, names in (("actor", cs.actors), ("place", cs.places)):
             for n in names:

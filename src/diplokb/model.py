@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import ContentError, Problem, Report
 from .parse import Essay
-from .text import normalize_quote, slugify
+from .text import MAX_SLUG_BYTES, normalize_quote, slugify
 from .yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos
 
 
@@ -72,6 +72,8 @@ ESSAY_META_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Names the site's own pages take in each folder (topics/index.md, essays/index.md, case-studies/index.md).
+RESERVED_PAGES = {"index"}
 _SAFE_SLUG = re.compile(r"^[^\W_][\w-]*$", re.UNICODE)
 
 
@@ -125,6 +127,10 @@ def check_slug(value: str) -> str | None:
         return f"must be a plain name, not a path ({value!r})"
     if value.lower() in _RESERVED:
         return f"{value!r} is a reserved device name"
+    if value.lower() in RESERVED_PAGES:
+        return f"{value!r} is reserved: the site's own index page of that folder has this name; choose another"
+    if len(value.encode("utf-8")) > MAX_SLUG_BYTES:
+        return f"is {len(value.encode('utf-8'))} bytes long; at most {MAX_SLUG_BYTES} bytes (it becomes a file name and a URL)"
     if not _SAFE_SLUG.match(value):
         return f"may hold only letters, digits and hyphens ({value!r})"
     return None
@@ -404,6 +410,9 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
                 cases[cs.id] = cs
     by_essay = {e.slug: e for e in essays}
     for cs, enode, qnode, fld in refs.sources:
+        # An essay is named by its file name without .txt, or by its slug (the file name as the site spells it).
+        if cs.source.essay not in by_essay and slugify(cs.source.essay) in by_essay:
+            cs.source.essay = slugify(cs.source.essay)
         if cs.source.essay not in by_essay:
             line, col = pos(enode)
             report.error(
@@ -442,7 +451,7 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
             if fields is None:
                 continue
             vals = {k: w.string(v, f"{knode.value}.{k}", required=False) or "" for k, (_kn, v) in fields.items()}
-            out[str(knode.value)] = EssayMeta(**vals)
+            out[slugify(str(knode.value)) or str(knode.value)] = EssayMeta(**vals)
     report.raise_if_errors()
     return out
 

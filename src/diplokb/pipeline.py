@@ -13,9 +13,10 @@ from typing import Any
 
 from .errors import ContentError, Problem
 from .link import KnowledgeBase, build
-from .model import EssayMeta, Topic, load_essay_meta, load_topics
+from .model import EssayMeta, Topic, check_slug, load_essay_meta, load_topics
 from .parse import Essay, parse_text
 from .render import render
+from .text import name_slug
 
 _PARSE_CACHE: dict[tuple[str, str], Essay] = {}
 
@@ -38,10 +39,21 @@ def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
     """Parse every ``*.txt`` in ``seeds_dir`` (cached by content); warn about odd essays."""
     essays: list[Essay] = []
     problems: list[Problem] = []
+    slugs: dict[str, Path] = {}
     for path in essay_files(seeds_dir):
+        # The file name is data: it reaches URLs, anchors and file names only as a slug.
+        slug = name_slug(path.stem, "essay")
+        why = check_slug(slug)
+        if why:
+            problems.append(Problem(str(path), 0, 0, "", f"essay file name {why}"))
+            continue
+        if slug in slugs:
+            problems.append(Problem(str(path), 0, 0, "", f"essay file name gives the same page name `{slug}` as {slugs[slug]}; rename one"))
+            continue
+        slugs[slug] = path
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        key = (path.stem, digest)
+        key = (slug, digest)
         essay = _PARSE_CACHE.get(key)
         if essay is None:
             try:
@@ -61,7 +73,7 @@ def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
                 )
                 text = data.decode("utf-8", errors="replace")
             essay = parse_text(text)
-            essay.path, essay.slug = str(path), path.stem
+            essay.path, essay.slug = str(path), slug
             _PARSE_CACHE[key] = essay
         if not essay.sections or not any(s.blocks for s in essay.sections):
             problems.append(Problem(str(path), 1, 1, "", "essay has no paragraphs; its page says so", "warning"))
@@ -79,8 +91,9 @@ class Loaded:
 
 def check(content_dir: Path, seeds_dir: Path) -> Loaded:
     """Load and validate everything; raises :class:`ContentError` listing every error."""
-    essays, warnings = load_essays(seeds_dir)
-    problems: list[Problem] = []
+    essays, found = load_essays(seeds_dir)
+    problems = [p for p in found if p.severity == "error"]
+    warnings = [p for p in found if p.severity != "error"]
     meta: dict[str, EssayMeta] = {}
     try:
         meta = load_essay_meta(seeds_dir / "essays.yaml")

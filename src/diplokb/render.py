@@ -264,7 +264,7 @@ class Renderer:
         title = kb.essay_title(e)
         meta = kb.meta.get(slug)
         lines = [f"# {esc(title)}", ""]
-        facts = [f"{len(e.sections)} sections", f"source file `seeds/{esc(slug)}.txt`"]
+        facts = [f"{len(e.sections)} sections", f"source file {esc(posixpath.basename(e.path) or slug + '.txt')}"]
         if meta and meta.source:
             facts.append(f"first published: {esc(meta.source)}")
         if meta and meta.date:
