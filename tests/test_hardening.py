@@ -195,3 +195,89 @@ def test_actor_named_like_a_section_keeps_anchors_unique(project: Path) -> None:
     text = (site / "actors" / "index.html").read_text(encoding="utf-8")
     ids = re.findall(r'\sid="([^"]+)"', text)
     assert len(ids) == len(set(ids))
+
+
+# -- 2. The last good site survives every failure -----------------------------------------------
+
+
+def _move_topics(p: Path) -> None:
+    (p / "content/topics").rename(p / "topics-elsewhere")
+
+
+def _content_dir_nowhere(p: Path) -> None:
+    cfg = p / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - diplokb\n", "  - diplokb:\n      content_dir: nowhere\n"), encoding="utf-8")
+
+
+FAILURES = {
+    "topics-moved-away": (_move_topics, "content/topics: folder not found"),
+    "content-dir-missing": (_content_dir_nowhere, "nowhere: content_dir: folder not found"),
+    "empty-essay": (lambda p: (p / "seeds/empty.txt").write_bytes(b""), "seeds/empty.txt:1:1: essay has no paragraphs"),
+    "binary-essay": (lambda p: (p / "seeds/blob.txt").write_bytes(bytes(range(256)) * 40), "seeds/blob.txt"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAILURES))
+def test_failed_strict_build_keeps_last_good_site(project: Path, case: str) -> None:
+    """Issue case 2: whatever fails a strict build (errors or warnings), site/ stays byte for byte the last good site."""
+    site = built_ok(project)
+    (site / ".git").mkdir()
+    before = snapshot(site)
+    assert len([p for p in before if p.endswith(".html")]) >= 30
+    breakage, message = FAILURES[case]
+    breakage(project)
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 1
+    assert message in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    assert snapshot(site) == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []  # no staging folder left
+
+
+def test_crash_midway_keeps_last_good_site(project: Path) -> None:
+    """A build that dies after pages were written (here a hook raising on one page) leaves site/ as it was."""
+    site = built_ok(project)
+    before = snapshot(site)
+    (project / "crash.py").write_text(
+        "def on_post_page(output, page, config):\n    if 'graph' in page.file.src_uri:\n        raise RuntimeError('boom')\n    return output\n",
+        encoding="utf-8",
+    )
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\nhooks:\n  - crash.py\n", encoding="utf-8")
+    res = mkdocs(project, "build")
+    assert res.returncode == 1 and "boom" in res.stderr
+    assert snapshot(site) == before
+
+
+def test_successful_build_replaces_site_and_keeps_hidden_entries(project: Path) -> None:
+    """A good build swaps the new site in: stale pages go, a `.git` kept in site/ (gh-pages checkout) stays."""
+    site = built_ok(project)
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    (project / "content/topics/training.yaml").write_text("title: Training\nsummary: S.\nterms: [training]\n", encoding="utf-8")
+    built_ok(project)
+    assert (site / "topics" / "training" / "index.html").is_file()
+    assert not (site / "stale.html").exists()
+    assert (site / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/gh-pages\n"
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_quiet_strict_build_fails_on_warnings(project: Path) -> None:
+    """Issue case 9: `mkdocs build -q --strict` fails where `mkdocs build --strict` does, and says why."""
+    built_ok(project)
+    (project / "seeds/empty.txt").write_bytes(b"")
+    res = mkdocs(project, "build", "-q", "--strict")
+    assert res.returncode == 1
+    assert "essay has no paragraphs" in res.stderr
+    assert "Aborted with 1 warnings in strict mode" in res.stdout + res.stderr
+    clean = mkdocs(project, "build", "-q")  # quiet without strict still builds
+    assert clean.returncode == 0
+
+
+def test_browser_tests_build_without_quiet() -> None:
+    """The browser tests' strict build is not quiet, so its warnings are seen (and fail it)."""
+    from .browser import kbweb
+
+    src = Path(kbweb.__file__).read_text(encoding="utf-8")
+    assert '"--strict"' in src and '"-q"' not in src and "--quiet" not in src

@@ -94,6 +94,12 @@ def check(content_dir: Path, seeds_dir: Path) -> Loaded:
     essays, found = load_essays(seeds_dir)
     problems = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity != "error"]
+    if not content_dir.is_dir():
+        problems.append(
+            Problem(str(content_dir), 0, 0, "content_dir", "folder not found; create it (with topics/ inside) or fix content_dir")
+        )
+    elif not (content_dir / "topics").is_dir():
+        problems.append(Problem(str(content_dir / "topics"), 0, 0, "", "folder not found; the topic files (*.yaml) live there"))
     meta: dict[str, EssayMeta] = {}
     try:
         meta = load_essay_meta(seeds_dir / "essays.yaml")

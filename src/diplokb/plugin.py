@@ -1,8 +1,11 @@
 """The MkDocs adapter: runs the pipeline and hands its pages to MkDocs, in memory.
 
 Validation happens in ``on_config``, before MkDocs empties ``site_dir``, so a content error never
-destroys the last good site. Under ``mkdocs serve`` a broken save is reported and the last good
-pages stay served; the fix brings the new pages back without a restart.
+destroys the last good site. Beyond that, the site is built into a staging folder beside
+``site_dir`` and swapped into place only when the whole build succeeded (in strict mode: with no
+warning at all), so no failure (a crash, a strict abort) leaves a half-written site, for
+``mkdocs build`` and under ``mkdocs serve`` alike. Under ``mkdocs serve`` a broken save is
+reported and the last good pages stay served; the fix brings the new pages back without a restart.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,8 +26,9 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import CountHandler
 
 from .errors import ContentError
 from .pipeline import run
@@ -90,7 +96,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         self.serving = False
         self.dirty = False
         self.previous: dict[str, str] = {}  # generated path -> content, from the last build
-        self.previous_dest: dict[str, str] = {}  # generated path -> file written, from the last build
+        self.previous_dest: dict[str, str] = {}  # generated path -> file written (relative to site_dir), last build
+        self.final_site: Path | None = None  # where the site goes once the build succeeded
+        self.staging: Path | None = None  # where this build writes it
         self.previous_signature: str = ""
         self.bytecode = _MemoryBytecodeCache()
 
@@ -110,6 +118,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        mk = logging.getLogger("mkdocs")
+        if config.strict and mk.getEffectiveLevel() > logging.WARNING:
+            # `-q` drops warnings before MkDocs' strict counter sees them: a quiet strict build then
+            # "passes" with warnings. In strict mode warnings fail the build, so they are shown and counted.
+            mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
         try:
             result = run(content, seeds, directory_urls=config.use_directory_urls)
@@ -136,6 +149,38 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         return config
+
+    @event_priority(-100)  # after every other plugin's on_pre_build: nothing has been written yet
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Build into a staging folder next to ``site_dir``; :meth:`on_post_build` swaps it in on success."""
+        final = Path(config.site_dir).resolve()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        if self.dirty and final.is_dir():  # a dirty build adds to the last site: start from a copy of it
+            shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True)
+        self.final_site, self.staging = final, staging
+        config.site_dir = str(staging)
+
+    @event_priority(-100)  # after every other plugin's on_post_build (search index, offline, privacy)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging is None or self.final_site is None:
+            return
+        staging, final = self.staging, self.final_site
+        self.staging = None
+        config.site_dir = str(final)
+        if config.strict and _warnings_counted():
+            # MkDocs aborts right after this event; the last good site stays as it was.
+            shutil.rmtree(staging, ignore_errors=True)
+            log.info(f"diplokb: strict mode: the build had warnings, so {final} keeps the last good site")
+            return
+        _swap(staging, final)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+            if self.final_site is not None:
+                log.info(f"diplokb: the build failed, so {self.final_site} keeps the last good site")
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
@@ -169,11 +214,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             f = _KbFile.generated(config, path, content=content, inclusion=inclusion)
             f.kb_modified = everything or self.previous.get(path) != content
             files.append(f)
-            dest[path] = f.abs_dest_path
+            dest[path] = f.dest_uri
         # A page that is no longer generated must not linger in a dirty site.
         for path, old in self.previous_dest.items():
-            if path not in generated and old not in dest.values() and os.path.isfile(old):
-                os.remove(old)
+            stale = os.path.join(config.site_dir, old)
+            if path not in generated and old not in dest.values() and os.path.isfile(stale):
+                os.remove(stale)
         self.previous, self.previous_dest = generated, dest
         return files
 
@@ -182,3 +228,43 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             if d.exists():
                 server.watch(str(d))
         return server
+
+
+def _warnings_counted() -> int:
+    """Warnings MkDocs' strict-mode counter holds so far (it aborts on them right after ``on_post_build``)."""
+    handlers = logging.getLogger("mkdocs").handlers
+    return sum(n for h in handlers if isinstance(h, CountHandler) for _level, n in h.get_counts())
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Put the freshly built ``staging`` folder in place of ``final``, keeping ``final``'s hidden entries (``.git``...)."""
+    if final.is_dir() and not final.is_symlink():
+        for entry in final.iterdir():
+            # MkDocs' clean keeps dot-files in site_dir (a gh-pages checkout's .git); so does the swap.
+            if entry.name.startswith(".") and not (staging / entry.name).exists():
+                os.rename(entry, staging / entry.name)
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        try:
+            os.rename(final, old / final.name)
+            os.rename(staging, final)
+        except OSError:  # a mount point or the like cannot be renamed: copy over it instead
+            if not final.exists():
+                os.rename(old / final.name, final)
+            _copy_over(staging, final)
+            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    elif final.exists() or final.is_symlink():  # a symlink to the real site folder: write through it
+        _copy_over(staging, final)
+        shutil.rmtree(staging, ignore_errors=True)
+    else:
+        os.rename(staging, final)
+
+
+def _copy_over(src: Path, dest: Path) -> None:
+    for entry in dest.iterdir():
+        if not entry.name.startswith("."):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    shutil.copytree(src, dest, symlinks=True, dirs_exist_ok=True)
