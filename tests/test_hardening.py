@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import html
 import json
+import logging
+import os
 import re
 import shutil
+import stat
+import subprocess
 import urllib.parse
 from pathlib import Path
 
@@ -214,6 +218,10 @@ FAILURES = {
     "content-dir-missing": (_content_dir_nowhere, "nowhere: content_dir: folder not found"),
     "empty-essay": (lambda p: (p / "seeds/empty.txt").write_bytes(b""), "seeds/empty.txt:1:1: essay has no paragraphs"),
     "binary-essay": (lambda p: (p / "seeds/blob.txt").write_bytes(bytes(range(256)) * 40), "seeds/blob.txt"),
+    "utf16-essay": (
+        lambda p: (p / "seeds/wide.txt").write_bytes("A Title\n\nPeacekeeping prose.\n".encode("utf-16-le")),
+        "seeds/wide.txt",
+    ),
 }
 
 
@@ -281,3 +289,267 @@ def test_browser_tests_build_without_quiet() -> None:
 
     src = Path(kbweb.__file__).read_text(encoding="utf-8")
     assert '"--strict"' in src and '"-q"' not in src and "--quiet" not in src
+
+
+# -- 3. Inputs stay inside the project ----------------------------------------------------------
+
+
+def test_symlinked_essay_outside_seeds_is_refused(project: Path, tmp_path: Path) -> None:
+    """Issue case 3: `ln -s /etc/passwd seeds/leak.txt`: check and build refuse it, and nothing of it is published."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Top secret\n\nTOKEN-1234 peacekeeping alliance credentials.\n", encoding="utf-8")
+    site = built_ok(project)
+    before = snapshot(site)
+    (project / "seeds/leak.txt").symlink_to(secret)
+    (project / "seeds/passwd.txt").symlink_to("/etc/passwd")
+    res = diplokb(project, "check")
+    assert res.returncode == 1
+    assert "seeds/leak.txt: symbolic link to a file outside seeds: refused" in res.stderr
+    assert "seeds/passwd.txt: symbolic link" in res.stderr
+    res = mkdocs(project, "build")
+    assert res.returncode == 1 and "symbolic link" in res.stderr and "Traceback" not in res.stderr
+    assert snapshot(site) == before
+    assert "TOKEN-1234" not in res.stdout + res.stderr
+
+
+def test_symlinked_topic_outside_content_is_refused(project: Path, tmp_path: Path) -> None:
+    """A topic file that links out of content/topics is refused too; a link inside the folder is fine."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("title: Outside\nsummary: S.\nterms: [outside]\n", encoding="utf-8")
+    (project / "content/topics/outside.yaml").symlink_to(outside)
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and "content/topics/outside.yaml: symbolic link to a file outside content/topics" in res.stderr
+    (project / "content/topics/outside.yaml").unlink()
+    (project / "content/topics/also-alliances.yml").symlink_to("alliances.yaml")
+    res = diplokb(project, "check")
+    assert "symbolic link" not in res.stderr
+
+
+def test_symlinked_essay_metadata_outside_seeds_is_refused(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "essays.yaml"
+    outside.write_text((project / "seeds/essays.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "seeds/essays.yaml").unlink()
+    (project / "seeds/essays.yaml").symlink_to(outside)
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and "seeds/essays.yaml: symbolic link to a file outside seeds: refused" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("blob.txt", bytes(range(256)) * 100, "seeds/blob.txt:1:1: NUL byte at byte offset 0: a binary file"),
+        ("wide.txt", "A Title\n\nPeace.\n".encode("utf-16-le"), "seeds/wide.txt:1:2: NUL byte at byte offset 1"),
+        ("latin.txt", b"A Title\n\nCaf\xe9.\n", "seeds/latin.txt:3:4: byte 0xe9 at byte offset 12 is not UTF-8"),
+    ],
+    ids=["binary", "utf16-no-bom", "latin-1"],
+)
+def test_essays_must_be_utf8_text(project: Path, name: str, data: bytes, message: str) -> None:
+    """Issue case 8: binary and non-UTF-8 essays are errors (check and build), not pages of garbage; the site is kept."""
+    site = built_ok(project)
+    before = snapshot(site)
+    (project / "seeds" / name).write_bytes(data)
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and message in res.stderr, res.stderr
+    res = mkdocs(project, "build")
+    assert res.returncode == 1 and message in res.stderr and "Traceback" not in res.stderr
+    assert snapshot(site) == before
+
+
+def test_utf16_essay_with_bom_is_decoded_and_said_so(project: Path) -> None:
+    """A UTF-16 essay with a byte-order mark is read, with a warning saying so (so a strict build asks for UTF-8)."""
+    shutil.copy(project / "seeds" / f"{FR}.txt", project / "seeds" / "wide.txt")
+    text = (project / "seeds/wide.txt").read_text(encoding="utf-8")
+    (project / "seeds/wide.txt").write_bytes(text.encode("utf-16"))  # with a BOM
+    res = mkdocs(project, "build")
+    assert res.returncode == 0, res.stderr
+    assert "seeds/wide.txt:1:1: decoded as UTF-16" in res.stderr
+    html = (project / "site/essays/wide/index.html").read_text(encoding="utf-8")
+    assert "KFOR mission" in html and "\x00" not in html
+    assert mkdocs(project, "build", "--strict").returncode == 1
+
+
+def test_macos_metadata_files_are_skipped(project: Path) -> None:
+    """`._essay.txt` (macOS metadata) is skipped with a warning, not published; editor files (`.#x.txt`) are ignored."""
+    (project / "seeds/._military-diplomacy-and-nation-building.txt").write_bytes(b"\x00\x05\x16\x07Mac OS X        \x00\x02" * 50)
+    (project / "seeds/.#essay.txt").symlink_to("root@host.1234")  # an Emacs lock: a dangling link
+    res = mkdocs(project, "build")
+    assert res.returncode == 0, res.stderr
+    assert "seeds/._military-diplomacy-and-nation-building.txt: macOS metadata file, not an essay: skipped" in res.stderr
+    site = project / "site"
+    assert sorted(p.name for p in (site / "essays").iterdir() if p.is_dir()) == [FR, NB]
+    for path in site.rglob("*.html"):
+        assert "Mac OS X" not in path.read_text(encoding="utf-8")
+
+
+def test_size_limits(project: Path) -> None:
+    """An essay over 5 MB and a topic file over 2 MB are refused before they are read, with the limit in the message."""
+    with (project / "seeds/huge.txt").open("wb") as f:
+        f.truncate(6 * 1024 * 1024)  # sparse: no time spent writing it
+    path = project / "content/topics/alliances.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# pad\n" * 400_000, encoding="utf-8")
+    res = diplokb(project, "check")
+    assert res.returncode == 1
+    assert "seeds/huge.txt: the essay is 6291456 bytes (6 MB), over the 5242880-byte limit (5 MB)" in res.stderr
+    assert "content/topics/alliances.yaml: the file is" in res.stderr and "over the 2097152-byte limit (2 MB)" in res.stderr
+
+
+def test_unreadable_files_are_messages(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file that cannot be read (OSError) is a message naming it, from check and the build, not a traceback."""
+    from diplokb import cli, inputs
+
+    real_open = Path.open
+
+    def deny(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.name in ("alliances.yaml", f"{NB}.txt"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(inputs.Path, "open", deny)
+    assert cli.main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "content/topics/alliances.yaml: cannot read: Permission denied" in err
+    assert f"seeds/{NB}.txt: cannot read: Permission denied" in err
+    # The build (the plugin, in this process) stops with the same message and no traceback.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    cfg = load_config(str(project / "mkdocs.yml"))
+    cfg.plugins.on_startup(command="build", dirty=False)
+    with pytest.raises(Abort), caplog.at_level(logging.ERROR):
+        build(cfg)
+    assert "content/topics/alliances.yaml: cannot read: Permission denied" in caplog.text
+    assert "no essay named" not in err + caplog.text  # the unreadable essay is not reported a second time
+    assert not (project / "site").exists()
+
+
+# -- 4. Safe writes in `diplokb new case-study` ---------------------------------------------------
+
+
+def new_template(project: Path, topic: str = "peacekeeping") -> subprocess.CompletedProcess[str]:
+    return diplokb(project, "new", "case-study", "--topic", topic)
+
+
+def test_new_case_study_refuses_read_only_file(project: Path) -> None:
+    """Issue case 7: a read-only (0444) topic file is not rewritten; the refusal is a message, not a traceback."""
+    path = project / "content/topics/peacekeeping.yaml"
+    before = path.read_bytes()
+    path.chmod(0o444)
+    res = new_template(project)
+    assert res.returncode == 1
+    assert "content/topics/peacekeeping.yaml: the file is read-only: not changed" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_new_case_study_writes_through_symlink(project: Path) -> None:
+    """A symlinked topic file stays a symlink: the entry lands in its target."""
+    topics = project / "content/topics"
+    real = topics / "peacekeeping.yaml"
+    shared = topics / "shared-peacekeeping.yml"  # the real file, under another name in the same folder
+    real.rename(shared)
+    real.symlink_to(shared.name)
+    before = shared.read_bytes()
+    res = new_template(project)
+    assert res.returncode == 0, res.stderr
+    assert real.is_symlink() and os.readlink(real) == shared.name
+    after = shared.read_bytes()
+    assert after.startswith(before) and b"# --- new case study" in after
+
+
+def test_new_case_study_refuses_symlink_out_of_topics(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "peacekeeping.yaml"
+    path = project / "content/topics/peacekeeping.yaml"
+    shutil.copy(path, outside)
+    path.unlink()
+    path.symlink_to(outside)
+    before = outside.read_bytes()
+    res = new_template(project)
+    assert res.returncode == 1 and "symbolic link to a file outside" in res.stderr and "Traceback" not in res.stderr
+    assert outside.read_bytes() == before
+
+
+def test_new_case_study_keeps_hard_links(project: Path, tmp_path: Path) -> None:
+    """A hard-linked topic file is written in place: both names still show the same, new text."""
+    path = project / "content/topics/peacekeeping.yaml"
+    twin = tmp_path / "twin.yaml"
+    os.link(path, twin)
+    inode = path.stat().st_ino
+    res = new_template(project)
+    assert res.returncode == 0, res.stderr
+    assert path.stat().st_ino == inode and path.stat().st_nlink == 2
+    assert twin.read_bytes() == path.read_bytes() and b"# --- new case study" in twin.read_bytes()
+
+
+def test_new_case_study_write_error_is_a_message(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the file cannot be written (PermissionError), `new case-study` says so and exits 1, no traceback."""
+    from diplokb import cli, edit
+
+    def denied(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(edit, "atomic_write", denied)
+    before = (project / "content/topics/peacekeeping.yaml").read_bytes()
+    assert cli.main(["new", "case-study", "--topic", "peacekeeping"]) == 1
+    err = capsys.readouterr().err
+    assert "content/topics/peacekeeping.yaml: cannot write: Permission denied; the file is unchanged" in err
+    assert (project / "content/topics/peacekeeping.yaml").read_bytes() == before
+
+
+# -- 5. `diplokb check` and the build agree -------------------------------------------------------
+
+
+def _docs_page_collision(p: Path) -> None:
+    (p / "content/pages/topics").mkdir(parents=True)
+    (p / "content/pages/topics/alliances.md").write_text("# Mine\n", encoding="utf-8")
+
+
+def _moved_content(p: Path) -> None:
+    (p / "content").rename(p / "kb-content")
+    cfg = p / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8").replace("docs_dir: content/pages", "docs_dir: kb-content/pages")
+    cfg.write_text(text.replace("  - diplokb\n", "  - diplokb:\n      content_dir: kb-content\n"), encoding="utf-8")
+
+
+AGREE = {
+    **{k: v[0] for k, v in FAILURES.items()},
+    "reserved-case": lambda p: add_case(p, "Index"),
+    "long-name": lambda p: add_case(p, "中" * 87),
+    "docs-page-collision": _docs_page_collision,
+    "configured-content-dir": _moved_content,
+    "nothing-wrong": lambda p: None,
+}
+
+
+@pytest.mark.parametrize("case", sorted(AGREE))
+def test_check_and_strict_build_agree(project: Path, case: str) -> None:
+    """`diplokb check --strict` fails exactly when `mkdocs build --strict` does, reading the same mkdocs.yml settings."""
+    AGREE[case](project)
+    chk = diplokb(project, "check", "--strict")
+    build = mkdocs(project, "build", "--strict")
+    assert "Traceback" not in chk.stderr + build.stderr
+    assert (chk.returncode == 0) == (build.returncode == 0), (chk.stderr, build.stderr)
+    assert (build.returncode == 0) == (case in ("long-name", "configured-content-dir", "nothing-wrong")), build.stderr
+
+
+def test_check_reads_content_dir_from_mkdocs_yml(project: Path) -> None:
+    """`diplokb check` validates the folder the build reads (the plugin's content_dir), not a default."""
+    _content_dir_nowhere(project)
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and "nowhere: content_dir: folder not found" in res.stderr
+    assert diplokb(project, "--content", "content", "check").returncode == 0  # an explicit folder wins
+
+
+def test_check_is_strict_when_mkdocs_yml_is(project: Path) -> None:
+    (project / "seeds/empty.txt").write_bytes(b"")
+    assert diplokb(project, "check").returncode == 0  # mkdocs.yml ships strict: false
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("strict: false", "strict: true"), encoding="utf-8")
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and "essay has no paragraphs" in res.stderr and "strict" in res.stderr

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem, Report
+from .inputs import listing
 from .parse import Essay
 from .text import MAX_SLUG_BYTES, normalize_quote, slugify
 from .yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos
@@ -325,11 +326,12 @@ def load_topic(path: Path, report: Report, refs: _Refs) -> Topic | None:
     )
 
 
-def topic_files(content_dir: Path) -> list[Path]:
-    d = content_dir / "topics"
-    if not d.is_dir():
-        return []
-    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def topic_files(content_dir: Path, report: Report | None = None) -> list[Path]:
+    """The topic files in ``content_dir/topics``; links out of the folder and the like go to ``report``."""
+    files, problems = listing(content_dir / "topics", (".yaml", ".yml"), "a topic file")
+    if report is not None:
+        report.problems.extend(problems)
+    return files
 
 
 _QUOTE_INDEX: dict[tuple[str, str], tuple[Essay, str, list[tuple[int, int, int]]]] = {}
@@ -368,23 +370,33 @@ def locate_quote(e: Essay, quote: str) -> tuple[int, int] | None:
     return mark[1], mark[2]
 
 
-def load_topics(content_dir: Path, essays: list[Essay]) -> list[Topic]:
-    """Load and cross-check every topic file; raise :class:`ContentError` listing every problem."""
+def load_topics(content_dir: Path, essays: list[Essay], unreadable: set[str] | None = None) -> list[Topic]:
+    """Load and cross-check every topic file; raise :class:`ContentError` listing every problem.
+
+    ``unreadable``: slugs of essays that exist but failed to load (already reported); no "no essay named" for them.
+    """
     report = Report()
     refs = _Refs()
     topics: list[Topic] = []
-    files = topic_files(content_dir)
+    files = topic_files(content_dir, report)
     for path in files:
         t = load_topic(path, report, refs)
         if t is not None:
             topics.append(t)
     # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
-    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files})
+    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files}, unreadable)
     report.raise_if_errors()
     return sorted(topics, key=lambda t: t.title.casefold())
 
 
-def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, report: Report, existing: set[str] | None = None) -> None:
+def check_references(
+    topics: list[Topic],
+    essays: list[Essay],
+    refs: _Refs,
+    report: Report,
+    existing: set[str] | None = None,
+    unreadable: set[str] | None = None,
+) -> None:
     by_slug: dict[str, Topic] = {}
     for t in topics:
         if t.slug in by_slug:
@@ -413,6 +425,8 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
         # An essay is named by its file name without .txt, or by its slug (the file name as the site spells it).
         if cs.source.essay not in by_essay and slugify(cs.source.essay) in by_essay:
             cs.source.essay = slugify(cs.source.essay)
+        if cs.source.essay not in by_essay and slugify(cs.source.essay) in (unreadable or set()):
+            continue  # the essay is there but could not be read: that is reported already
         if cs.source.essay not in by_essay:
             line, col = pos(enode)
             report.error(
@@ -437,6 +451,10 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
     """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``."""
     if not path.is_file():
         return {}
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        raise ContentError(
+            Problem(str(path), 0, 0, "", f"symbolic link to a file outside {path.parent}: refused; copy the file in instead")
+        )
     report = Report()
     _text, root = load_file(path)
     if root is None:

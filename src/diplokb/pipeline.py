@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem
+from .inputs import MAX_ESSAY_BYTES, decode_essay, listing, read_limited
 from .link import KnowledgeBase, build
 from .model import EssayMeta, Topic, check_slug, load_essay_meta, load_topics
 from .parse import Essay, parse_text
 from .render import render
 from .text import name_slug
 
-_PARSE_CACHE: dict[tuple[str, str], Essay] = {}
+_PARSE_CACHE: dict[str, tuple[str, Essay, list[Problem]]] = {}  # path -> (content hash, parsed essay, notes)
+_PARSE_CACHE_MAX = 4096
 
 
 @dataclass
@@ -30,17 +32,15 @@ class Result:
 
 
 def essay_files(seeds_dir: Path) -> list[Path]:
-    if not seeds_dir.is_dir():
-        return []
-    return sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+    return listing(seeds_dir, (".txt",), "an essay")[0]
 
 
 def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
-    """Parse every ``*.txt`` in ``seeds_dir`` (cached by content); warn about odd essays."""
+    """Parse every ``*.txt`` in ``seeds_dir`` (cached by content); errors and warnings about odd essays."""
     essays: list[Essay] = []
-    problems: list[Problem] = []
+    files, problems = listing(seeds_dir, (".txt",), "an essay")
     slugs: dict[str, Path] = {}
-    for path in essay_files(seeds_dir):
+    for path in files:
         # The file name is data: it reaches URLs, anchors and file names only as a slug.
         slug = name_slug(path.stem, "essay")
         why = check_slug(slug)
@@ -50,34 +50,36 @@ def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
         if slug in slugs:
             problems.append(Problem(str(path), 0, 0, "", f"essay file name gives the same page name `{slug}` as {slugs[slug]}; rename one"))
             continue
+        try:
+            data = read_limited(path, MAX_ESSAY_BYTES, "the essay")
+        except ContentError as exc:
+            problems += exc.problems
+            continue
         slugs[slug] = path
-        data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        key = (slug, digest)
-        essay = _PARSE_CACHE.get(key)
-        if essay is None:
+        # One entry per file, replaced when the file changes: memory stays flat over any number of saves.
+        hit = _PARSE_CACHE.get(str(path))
+        if hit is not None and hit[0] == digest and hit[1].slug == slug:
+            essay, notes = hit[1], hit[2]
+        else:
             try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                line = data.count(b"\n", 0, exc.start) + 1
-                col = exc.start - data.rfind(b"\n", 0, exc.start)
-                problems.append(
-                    Problem(
-                        str(path),
-                        line,
-                        col,
-                        "",
-                        f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; shown as �",
-                        "warning",
-                    )
-                )
-                text = data.decode("utf-8", errors="replace")
+                text, notes = decode_essay(str(path), data)
+            except ContentError as exc:
+                problems += exc.problems
+                continue
             essay = parse_text(text)
             essay.path, essay.slug = str(path), slug
-            _PARSE_CACHE[key] = essay
+            if len(_PARSE_CACHE) >= _PARSE_CACHE_MAX:
+                _PARSE_CACHE.clear()
+            _PARSE_CACHE[str(path)] = (digest, essay, notes)
+        problems += notes
         if not essay.sections or not any(s.blocks for s in essay.sections):
             problems.append(Problem(str(path), 1, 1, "", "essay has no paragraphs; its page says so", "warning"))
         essays.append(essay)
+    # Files deleted from this folder leave the cache.
+    listed = {str(p) for p in files}
+    for key in [k for k in _PARSE_CACHE if Path(k).parent == seeds_dir and k not in listed]:
+        del _PARSE_CACHE[key]
     return essays, problems
 
 
@@ -107,7 +109,8 @@ def check(content_dir: Path, seeds_dir: Path) -> Loaded:
         problems += exc.problems
     topics: list[Topic] = []
     try:
-        topics = load_topics(content_dir, essays)
+        failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
+        topics = load_topics(content_dir, essays, failed)
     except ContentError as exc:
         problems += exc.problems
     if problems:

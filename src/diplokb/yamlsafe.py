@@ -15,8 +15,9 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ContentError, Problem
+from .inputs import MAX_TOPIC_BYTES, read_limited
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = MAX_TOPIC_BYTES
 MAX_DEPTH = 50
 
 
@@ -137,7 +138,7 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
 def load_file(path: Path) -> tuple[str, Node | None]:
     """Read, size-check, decode and compose one YAML file."""
-    data = path.read_bytes()
+    data = read_limited(path, MAX_BYTES, "the file")
     text = decode(str(path), data)
     return text, compose(str(path), text)
 
