@@ -13,13 +13,19 @@ import logging
 import os
 import re
 import shutil
+import socket
 import stat
 import subprocess
+import sys
+import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
+from diplokb.errors import ContentError
 from diplokb.match import TermMatcher
 from diplokb.text import MAX_SLUG_BYTES, slugify
 
@@ -553,3 +559,202 @@ def test_check_is_strict_when_mkdocs_yml_is(project: Path) -> None:
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("strict: false", "strict: true"), encoding="utf-8")
     res = diplokb(project, "check")
     assert res.returncode == 1 and "essay has no paragraphs" in res.stderr and "strict" in res.stderr
+
+
+# -- 6. Serve: flat memory, a clear message for a busy port, files coming and going --------------
+
+
+def test_memory_stays_flat_over_many_saves(project: Path) -> None:
+    """Issue case 10: rebuilds after many saves keep one cached version per file; traced memory does not grow."""
+    import gc
+    import tracemalloc
+
+    from diplokb import pipeline, yamlsafe
+
+    content, seeds = project / "content", project / "seeds"
+    topic = content / "topics/peacekeeping.yaml"
+    essay = seeds / f"{NB}.txt"
+    t0, e0 = topic.read_text(encoding="utf-8"), essay.read_text(encoding="utf-8")
+
+    def save(i: int) -> None:
+        topic.write_text(t0.replace("Peacekeeping sends", f"Peacekeeping ({i}) sends"), encoding="utf-8")
+        essay.write_text(e0 + f"\nSave number {i} about peacekeeping missions.\n", encoding="utf-8")
+        pipeline.run(content, seeds)
+
+    tracemalloc.start()
+    try:
+        for i in range(10):
+            save(i)
+        gc.collect()
+        base = tracemalloc.get_traced_memory()[0]
+        for i in range(10, 40):
+            save(i)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    mine = [k for k in yamlsafe._CACHE if str(project) in k]
+    assert len(mine) == 1 + len(list((content / "topics").glob("*.yaml")))  # one version per file (and essays.yaml)
+    assert len([k for k in pipeline._PARSE_CACHE if str(project) in k]) == 2
+    assert grown < 300_000, grown  # 30 saves; before, each kept about 120 KB
+
+
+def test_deleted_essay_leaves_the_cache(project: Path) -> None:
+    from diplokb import pipeline
+
+    extra = project / "seeds/extra.txt"
+    shutil.copy(project / "seeds" / f"{FR}.txt", extra)
+    pipeline.load_essays(project / "seeds")
+    assert str(extra) in pipeline._PARSE_CACHE
+    extra.unlink()
+    pipeline.load_essays(project / "seeds")
+    assert str(extra) not in pipeline._PARSE_CACHE
+
+
+def test_file_vanishing_during_a_rebuild_is_a_message(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An essay or topic file deleted between listing and reading is reported, not a traceback."""
+    from diplokb import inputs, model, pipeline
+
+    real = inputs.listing
+
+    def listing_then_delete(folder: Path, suffixes, what: str):  # type: ignore[no-untyped-def]
+        files, problems = real(folder, suffixes, what)
+        files[0].unlink()  # gone right after it was listed
+        return files, problems
+
+    monkeypatch.setattr(pipeline, "listing", listing_then_delete)
+    monkeypatch.setattr(model, "listing", listing_then_delete)
+    with pytest.raises(ContentError) as info:
+        pipeline.check(project / "content", project / "seeds")
+    text = "\n".join(map(str, info.value.problems))
+    assert f"seeds/{FR}.txt: cannot read: No such file or directory" in text
+    assert "content/topics/alliances.yaml: cannot read: No such file or directory" in text
+
+
+def test_port_in_use_is_a_message(project: Path) -> None:
+    """`diplokb serve` on a port already in use says so and exits, with no traceback."""
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        res = subprocess.run(
+            [sys.executable, "-m", "diplokb.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+    assert res.returncode != 0
+    assert f"127.0.0.1:{port} is already in use" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+# -- 7. Fuzz: random names and texts through a real strict build ----------------------------------
+
+HOSTILE = [
+    "x onmouseover=alert(1) y",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{: onclick=alert(1) }",
+    "](javascript:alert(1)) [x] ]: | #",
+    "Index",
+    "日本語 Привет Attachés",
+    "C#-and-50% l'OTAN",
+]
+_NAME_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\")
+NAMES = st.one_of(st.sampled_from(HOSTILE), st.text(_NAME_CHARS, min_size=1, max_size=50), st.just("中" * 90))
+TEXTS = st.one_of(
+    st.sampled_from(HOSTILE).map(lambda h: f"A Title\n\nPeacekeeping and {h} in one paragraph.\n"),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=400),
+)
+
+
+def _site_digest(site: Path) -> str:
+    import hashlib
+
+    h = hashlib.blake2b()
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(site).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def fuzz_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from .conftest import copy_project
+
+    base = copy_project(tmp_path_factory.mktemp("fuzz") / "kb")
+    built_ok(base)
+    return base
+
+
+@settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(essay_name=NAMES, essay_text=TEXTS, case_name=NAMES, summary=NAMES, actor=NAMES)
+def test_fuzz_names_and_texts_through_strict_build(
+    fuzz_base: Path, tmp_path_factory: pytest.TempPathFactory, essay_name: str, essay_text: str, case_name: str, summary: str, actor: str
+) -> None:
+    """Random and hostile names and texts: the strict build either succeeds with no live markup, or fails cleanly
+    (a message, no traceback) and leaves the last good site byte for byte."""
+    project = tmp_path_factory.mktemp("fuzz-case") / "kb"
+    shutil.copytree(fuzz_base, project, symlinks=True)
+    before = _site_digest(project / "site")
+    # What a file system holds: no "/", at most 255 bytes.
+    name = essay_name.replace("/", "_").encode("utf-8")[:200].decode("utf-8", "ignore").strip().lstrip(".") or "essay"
+    (project / "seeds" / f"{name}.txt").write_text(essay_text, encoding="utf-8", errors="surrogatepass")
+    add_case(project, case_name, actors=[actor])
+    path = project / "content/topics/peacekeeping.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("A case study added by a test.", json.dumps(summary)), encoding="utf-8")
+    res = mkdocs(project, "build", "--strict")
+    event(f"strict build exit {res.returncode}")
+    assert "Traceback" not in res.stderr, res.stderr
+    site = project / "site"
+    if res.returncode == 0:
+        assert live_markup(site) == []
+        for page in site.rglob("*.html"):
+            assert "javascript:" not in " ".join(re.findall(r'href="([^"]*)"', page.read_text(encoding="utf-8"))), page
+    else:
+        assert "diplokb" in res.stderr or "strict mode" in res.stdout + res.stderr, res.stderr
+        assert _site_digest(site) == before
+    shutil.rmtree(project.parent)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("command", ["diplokb-serve", "mkdocs-serve"])
+def test_serve_keeps_last_good_site_when_a_rebuild_crashes(project: Path, tmp_path: Path, command: str) -> None:
+    """Under serve (dirty or not), a rebuild that dies after writing pages leaves the served site whole; the next good save shows."""
+    from .test_serve import COMMANDS, Server, fetch, free_port, wait_for
+
+    (project / "crash.py").write_text(
+        "from pathlib import Path\n\n"
+        "def on_post_page(output, page, config):\n"
+        "    if Path('CRASH').exists() and 'peacekeeping' in page.file.src_uri:\n"
+        "        raise RuntimeError('boom')\n"
+        "    return output\n",
+        encoding="utf-8",
+    )
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\nhooks:\n  - crash.py\n", encoding="utf-8")
+    server = Server(project, free_port(), tmp_path / "serve.log", COMMANDS[command])
+    try:
+        wait_for(server.served_url, 60, "the server to start")
+        wait_for(lambda: "Peacekeeping" in fetch(server.url + "topics/peacekeeping/"), 30, "the first page")
+        (site,) = server.tmp.glob("mkdocs_*")
+        before = snapshot(site)
+        (project / "CRASH").write_text("", encoding="utf-8")
+        topic = project / "content/topics/peacekeeping.yaml"
+        original = topic.read_text(encoding="utf-8")
+        topic.write_text(original.replace("Peacekeeping sends military forces", "CRASHED-EDIT sends military forces"), encoding="utf-8")
+        wait_for(lambda: "boom" in server.output(), 30, "the failed rebuild")
+        time.sleep(1)
+        assert snapshot(site) == before  # every page as it was, none half-written
+        # (MkDocs' server holds requests while the last rebuild failed; the files it will serve are the last good ones.)
+        (project / "CRASH").unlink()
+        topic.write_text(original.replace("Peacekeeping sends military forces", "GOOD-EDIT sends military forces"), encoding="utf-8")
+        wait_for(lambda: "GOOD-EDIT" in fetch(server.url + "topics/peacekeeping/"), 30, "the good rebuild")
+        assert "Knowledge graph" in fetch(server.url + "graph/")
+        assert server.proc.poll() is None
+        assert [p.name for p in server.tmp.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+    finally:
+        server.close()

@@ -243,7 +243,7 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
 # term and no essay (a summary, a case study's years...) then scans no text again. Parsed essays
 # are cached objects too, so an unchanged essay is the very same object.
 _MATCHERS: dict[tuple[Any, ...], TermMatcher] = {}
-_SCANS: dict[tuple[Any, ...], tuple[Essay, list[Any]]] = {}
+_SCANS: dict[tuple[Any, ...], tuple[tuple[Any, ...], Essay, list[Any]]] = {}
 
 
 def _cached_matcher(key: tuple[Any, ...], make: Callable[[], TermMatcher]) -> TermMatcher:
@@ -256,14 +256,15 @@ def _cached_matcher(key: tuple[Any, ...], make: Callable[[], TermMatcher]) -> Te
 
 def _cached_scan(key: tuple[Any, ...], essay: Essay, scan: Callable[[Section], Any]) -> list[Any]:
     """``scan`` of every section of ``essay``, reused while the essay object and ``key`` are the same."""
-    k = (key, essay.slug, essay.path)
+    # One entry per (kind of scan, essay file), replaced when the terms or the essay change: memory stays flat.
+    k = (key[0], essay.slug, essay.path)
     hit = _SCANS.get(k)
-    if hit is not None and hit[0] is essay:
-        return hit[1]
+    if hit is not None and hit[0] == key and hit[1] is essay:
+        return hit[2]
     if len(_SCANS) > 20_000:
         _SCANS.clear()
     out = [scan(s) for s in essay.sections]
-    _SCANS[k] = (essay, out)
+    _SCANS[k] = (key, essay, out)
     return out
 
 

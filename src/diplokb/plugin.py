@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,6 +225,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         return files
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        host, port = config.dev_addr.host, config.dev_addr.port
+        if not _port_free(host, port):
+            # Otherwise MkDocs ends in an OSError traceback when it starts listening.
+            raise PluginError(
+                f"{host}:{port} is already in use (another `mkdocs serve`?): stop it, or serve on another port with -a {host}:{port + 1}"
+            )
         for d in self._dirs(config):
             if d.exists():
                 server.watch(str(d))
@@ -268,3 +275,19 @@ def _copy_over(src: Path, dest: Path) -> None:
             else:
                 entry.unlink()
     shutil.copytree(src, dest, symlinks=True, dirs_exist_ok=True)
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether MkDocs' server can listen on ``host:port`` (it sets SO_REUSEADDR, as this check does)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return True  # let MkDocs report a bad address its own way
+    family, *_rest, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError:
+            return False
+    return True
