@@ -100,6 +100,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         self.previous_dest: dict[str, str] = {}  # generated path -> file written (relative to site_dir), last build
         self.final_site: Path | None = None  # where the site goes once the build succeeded
         self.staging: Path | None = None  # where this build writes it
+        self.linked = False  # the staging folder holds hard links to the last site (dirty builds)
         self.previous_signature: str = ""
         self.bytecode = _MemoryBytecodeCache()
 
@@ -157,8 +158,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         final = Path(config.site_dir).resolve()
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
-        if self.dirty and final.is_dir():  # a dirty build adds to the last site: start from a copy of it
-            shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True)
+        self.linked = self.dirty and final.is_dir()
+        if self.linked:
+            # A dirty build adds to the last site: start from it, hard-linked (cheap at any size). Before
+            # anything is written, on_env gives every file this build may write a private inode.
+            shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True, copy_function=os.link)
         self.final_site, self.staging = final, staging
         config.site_dir = str(staging)
 
@@ -183,9 +187,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             if self.final_site is not None:
                 log.info(f"diplokb: the build failed, so {self.final_site} keeps the last good site")
 
+    @event_priority(-100)  # the last event before MkDocs writes anything
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
+        if self.staging is not None and self.linked:
+            _unshare(self.staging, files)
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -291,3 +298,24 @@ def _port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def _unshare(staging: Path, files: Files) -> None:
+    """Make the hard-linked staging copy safe to write: MkDocs writes files in place, which would change the
+    served site too. A file this dirty build will not touch keeps its link; one it rewrites is unlinked; any
+    other (search index, sitemap, 404 page, other plugins' output) gets its own copy."""
+    untouched: set[str] = set()
+    rewritten: set[str] = set()
+    for f in files:
+        (rewritten if f.is_modified() else untouched).add(os.path.normpath(f.abs_dest_path))
+    for root, _dirs, names in os.walk(staging):
+        for name in names:
+            path = os.path.join(root, name)
+            if path in untouched or os.path.islink(path):
+                continue
+            if path in rewritten:
+                os.unlink(path)
+                continue
+            tmp = path + ".kb-unshare"
+            shutil.copy2(path, tmp)
+            os.replace(tmp, path)
