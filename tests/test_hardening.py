@@ -523,25 +523,29 @@ def _moved_content(p: Path) -> None:
     cfg.write_text(text.replace("  - diplokb\n", "  - diplokb:\n      content_dir: kb-content\n"), encoding="utf-8")
 
 
-AGREE = {
-    **{k: v[0] for k, v in FAILURES.items()},
-    "reserved-case": lambda p: add_case(p, "Index"),
-    "long-name": lambda p: add_case(p, "中" * 87),
-    "docs-page-collision": _docs_page_collision,
-    "configured-content-dir": _moved_content,
-    "nothing-wrong": lambda p: None,
+AGREE = {  # breakage -> what both must say (None: both pass)
+    **FAILURES,
+    "reserved-case": (lambda p: add_case(p, "Index"), "case study id 'index' is reserved"),
+    "long-name": (lambda p: add_case(p, "中" * 87), None),
+    "docs-page-collision": (_docs_page_collision, "content/pages/topics/alliances.md"),
+    "configured-content-dir": (_moved_content, None),
+    "nothing-wrong": (lambda p: None, None),
 }
 
 
 @pytest.mark.parametrize("case", sorted(AGREE))
 def test_check_and_strict_build_agree(project: Path, case: str) -> None:
     """`diplokb check --strict` fails exactly when `mkdocs build --strict` does, reading the same mkdocs.yml settings."""
-    AGREE[case](project)
+    breakage, message = AGREE[case]
+    breakage(project)
     chk = diplokb(project, "check", "--strict")
     build = mkdocs(project, "build", "--strict")
     assert "Traceback" not in chk.stderr + build.stderr
-    assert (chk.returncode == 0) == (build.returncode == 0), (chk.stderr, build.stderr)
-    assert (build.returncode == 0) == (case in ("long-name", "configured-content-dir", "nothing-wrong")), build.stderr
+    if message is None:
+        assert chk.returncode == 0 and build.returncode == 0, (chk.stderr, build.stderr)
+    else:
+        assert chk.returncode == 1 and build.returncode == 1, (chk.stderr, build.stderr)
+        assert message in chk.stderr and message in build.stderr, (chk.stderr, build.stderr)
 
 
 def test_check_reads_content_dir_from_mkdocs_yml(project: Path) -> None:
@@ -758,3 +762,16 @@ def test_serve_keeps_last_good_site_when_a_rebuild_crashes(project: Path, tmp_pa
         assert [p.name for p in server.tmp.iterdir() if p.name.startswith(".")] == []  # no staging folder left
     finally:
         server.close()
+
+
+def test_topic_page_anchors_stay_unique(project: Path) -> None:
+    """Essay `related` with a section "Topics", and essays `a-b`/`a` with sections `c`/`b-c`: every id on a topic page is unique."""
+    peace = "Peacekeeping missions and peacekeeping forces keep the peace; peacekeeping operations last."
+    (project / "seeds/related.txt").write_text(f"Related Essay\n\nTopics\n\n{peace}\n", encoding="utf-8")
+    (project / "seeds/a-b.txt").write_text(f"First Essay\n\nC\n\n{peace}\n", encoding="utf-8")
+    (project / "seeds/a.txt").write_text(f"Second Essay\n\nB C\n\n{peace}\n", encoding="utf-8")
+    site = built_ok(project)
+    text = (site / "topics/peacekeeping/index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', text)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert "related-topics-2" in ids or "related-topics" in ids

@@ -294,9 +294,10 @@ def build(
         targets[topic_page(t.slug)] = Target(topic_page(t.slug), "", t.title, "topic")
     section_anchor = _register_essays(essays, meta, targets)
 
-    # Sections shown on topic pages get anchors there too, so backlinks can point at them.
-    # Essay slugs and section anchors are unique, so "<essay>-<section>" is unique on any topic page.
-    topic_section_anchor = {key: f"{key[0]}-{a}" for key, a in section_anchor.items()}
+    # Sections shown on topic pages get anchors there too, so backlinks can point at them: "<essay>-<section>",
+    # kept unique (essay `a-b` section `c` and essay `a` section `b-c` meet) and off the page's own headings.
+    uniq_topic = UniqueSlugs({"case-studies", "related-topics", "from-the-essays", "neighbourhood", "mentioned-in"})
+    topic_section_anchor = {key: uniq_topic(f"{key[0]}-{a}") for key, a in section_anchor.items()}
     for t in topics:
         for key in routing.by_topic[t.slug]:
             a = topic_section_anchor[key]

@@ -207,7 +207,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         for path, md in self.output.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
-                log.warning(f"diplokb: docs/{path} is replaced by the generated page of the same name")
+                log.warning(f"diplokb: {_here(Path(config.docs_dir) / path)}: is replaced by the generated page of the same name")
                 files.remove(existing)
             generated[path] = md
         if self.config.knowledge_json:
@@ -319,3 +319,9 @@ def _unshare(staging: Path, files: Files) -> None:
             tmp = path + ".kb-unshare"
             shutil.copy2(path, tmp)
             os.replace(tmp, path)
+
+
+def _here(path: Path) -> str:
+    """``path`` relative to the working directory where it can be, as the content messages are."""
+    cwd = Path.cwd()
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
