@@ -775,3 +775,24 @@ def test_topic_page_anchors_stay_unique(project: Path) -> None:
     ids = re.findall(r'\sid="([^"]+)"', text)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert "related-topics-2" in ids or "related-topics" in ids
+
+
+def test_symlinked_seeds_folder_outside_is_refused(project: Path, tmp_path: Path) -> None:
+    """`seeds` itself a link to a folder elsewhere (say `/etc`): refused, nothing in it read."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("Secret\n\nTOKEN-5678 about peacekeeping.\n", encoding="utf-8")
+    shutil.rmtree(project / "seeds")
+    (project / "seeds").symlink_to(elsewhere)
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and "seeds: symbolic link to a folder outside the project: refused" in res.stderr
+    assert "TOKEN-5678" not in res.stdout + res.stderr
+
+
+def test_symlinked_content_folder_outside_is_refused(project: Path, tmp_path: Path) -> None:
+    shutil.copytree(project / "content", tmp_path / "elsewhere")
+    shutil.rmtree(project / "content")
+    (project / "content").symlink_to(tmp_path / "elsewhere")
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and "content: symbolic link to a folder outside the project: refused" in res.stderr
+    assert "Traceback" not in res.stderr

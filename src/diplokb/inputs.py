@@ -31,6 +31,8 @@ def listing(folder: Path, suffixes: Iterable[str], what: str) -> tuple[list[Path
     if not folder.is_dir():
         return [], []
     root = folder.resolve()
+    if folder.is_symlink() and not root.is_relative_to(folder.parent.resolve()):
+        return [], [Problem(str(folder), 0, 0, "", "symbolic link to a folder outside the project: refused; put the files here instead")]
     files: list[Path] = []
     problems: list[Problem] = []
     try:

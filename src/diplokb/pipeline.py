@@ -96,7 +96,11 @@ def check(content_dir: Path, seeds_dir: Path) -> Loaded:
     essays, found = load_essays(seeds_dir)
     problems = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity != "error"]
-    if not content_dir.is_dir():
+    content_outside = content_dir.is_symlink() and not content_dir.resolve().is_relative_to(content_dir.parent.resolve())
+    seeds_outside = seeds_dir.is_symlink() and not seeds_dir.resolve().is_relative_to(seeds_dir.parent.resolve())
+    if content_outside:
+        problems.append(Problem(str(content_dir), 0, 0, "", "symbolic link to a folder outside the project: refused"))
+    elif not content_dir.is_dir():
         problems.append(
             Problem(str(content_dir), 0, 0, "content_dir", "folder not found; create it (with topics/ inside) or fix content_dir")
         )
@@ -104,13 +108,15 @@ def check(content_dir: Path, seeds_dir: Path) -> Loaded:
         problems.append(Problem(str(content_dir / "topics"), 0, 0, "", "folder not found; the topic files (*.yaml) live there"))
     meta: dict[str, EssayMeta] = {}
     try:
-        meta = load_essay_meta(seeds_dir / "essays.yaml")
+        if not seeds_outside:  # nothing is read from a folder outside the project (listing said so already)
+            meta = load_essay_meta(seeds_dir / "essays.yaml")
     except ContentError as exc:
         problems += exc.problems
     topics: list[Topic] = []
+    failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
-        failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
-        topics = load_topics(content_dir, essays, failed)
+        if not content_outside:
+            topics = load_topics(content_dir, essays, failed)
     except ContentError as exc:
         problems += exc.problems
     if problems:
