@@ -204,7 +204,7 @@ def test_failure_mid_write_keeps_original(project: Path, monkeypatch: pytest.Mon
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ContentError, match="cannot write: disk full; the file is unchanged"):
         edit.add_case_study(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(".tmp"))

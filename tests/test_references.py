@@ -52,7 +52,7 @@ def load(tmp_path: Path, text: str, require: bool = False) -> tuple[list, Report
     d.mkdir(parents=True, exist_ok=True)
     (d / "t.yaml").write_text(text, encoding="utf-8")
     report = Report()
-    return load_topics(tmp_path / "content", ESSAYS, require, report), report
+    return load_topics(tmp_path / "content", ESSAYS, require_references=require, report=report), report
 
 
 def errors(tmp_path: Path, text: str, require: bool = False) -> list[str]:

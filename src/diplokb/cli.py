@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 
 from .edit import add_case_study
-from .errors import KbError
+from .errors import KbError, Problem
+from .link import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, topic_page
 from .model import check_slug, json_schema
 from .parse import parse_file
 from .pipeline import check, run
@@ -39,35 +40,52 @@ def _print_problems(exc: KbError) -> None:
     print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
 
 
-class _AnyTagLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its tags (``!ENV``, ``!!python/name``): their values do not matter here."""
+def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
+    """What ``mkdocs build`` would read from ``mkdocs.yml``: the diplokb plugin's folders and options, and ``strict``.
 
+    Read with a safe loader that ignores MkDocs' own tags (``!ENV``, ``!!python/name``), so the
+    command line never imports MkDocs and never runs anything from the file.
+    """
 
-_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    class _Loader(yaml.SafeLoader):
+        pass
 
-
-def site_options(config_file: Path = Path("mkdocs.yml")) -> dict[str, Any]:
-    """The diplokb plugin's options in ``mkdocs.yml``, so `check` holds content to what the build will."""
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        cfg = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) if path.is_file() else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
-    for plugin in (config or {}).get("plugins") or [] if isinstance(config, dict) else []:
+    if not isinstance(cfg, dict):
+        return {}
+    out: dict[str, Any] = {"strict": cfg.get("strict") is True, "docs_dir": str(path.parent / str(cfg.get("docs_dir") or "docs"))}
+    for plugin in cfg.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("diplokb"), dict):
-            return plugin["diplokb"]
-    return {}
-
-
-def _require_references(args: argparse.Namespace) -> bool:
-    return bool(args.require_references or site_options(Path(args.config)).get("require_references", False))
+            for key in ("content_dir", "seeds_dir"):
+                if isinstance(plugin["diplokb"].get(key), str):
+                    out[key] = str(path.parent / plugin["diplokb"][key])
+            out["require_references"] = plugin["diplokb"].get("require_references") is True
+    return out
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = check(Path(args.content), Path(args.seeds), _require_references(args))
+    loaded = check(Path(args.content), Path(args.seeds), args.require_references)
+    docs = Path(args.docs_dir) if args.docs_dir else None
+    if docs is not None and docs.is_dir():
+        # A hand-written page where a generated one goes is replaced by it (the build warns).
+        generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH}
+        generated |= {topic_page(t.slug) for t in loaded.topics} | {essay_page(e.slug) for e in loaded.essays}
+        generated |= {case_page(c.id) for t in loaded.topics for c in t.case_studies}
+        for page in sorted(generated):
+            if (docs / page).is_file():
+                loaded.warnings.append(Problem(str(docs / page), 0, 0, "", "is replaced by the generated page of the same name", "warning"))
     for w in loaded.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n_cases = sum(len(t.case_studies) for t in loaded.topics)
+    if loaded.warnings and args.strict:
+        n = len(loaded.warnings)
+        print(f"{n} warning{'s' if n != 1 else ''}: a strict build (mkdocs build --strict) fails on them", file=sys.stderr)
+        return 1
     print(f"ok: {len(loaded.topics)} topics, {n_cases} case studies, {len(loaded.essays)} essays")
     return 0
 
@@ -207,13 +225,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="diplokb", description="Military diplomacy knowledge base: check, parse and render.")
-    ap.add_argument("--content", default="content", help="folder with topics/ (default: content)")
-    ap.add_argument("--seeds", default="seeds", help="folder with the essays (default: seeds)")
+    ap.add_argument("--content", help="folder with topics/ (default: the plugin's content_dir in mkdocs.yml, else content)")
+    ap.add_argument("--seeds", help="folder with the essays (default: the plugin's seeds_dir in mkdocs.yml, else seeds)")
     ap.add_argument("--config", default="mkdocs.yml", help="site configuration whose diplokb options apply (default: mkdocs.yml)")
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("check", help="validate every topic file and essay")
     p.add_argument(
-        "--require-references", action="store_true", help="a case study without references is an error (the site's config may ask for it)"
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="exit 1 on warnings too, as `mkdocs build --strict` does (default: mkdocs.yml's strict)",
+    )
+    p.add_argument(
+        "--require-references",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a case study without references is an error (default: the plugin's require_references in mkdocs.yml)",
     )
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("parse", help="show an essay's structure")
@@ -243,6 +270,15 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve", help="mkdocs serve with live reload and fast rebuilds; other options (-a HOST:PORT...) go to mkdocs")
     p.set_defaults(func=cmd_serve)
     args, extra = ap.parse_known_args(argv)
+    # The same folders (and strictness) as the build, so `check` reports first whatever the build would fail on.
+    site = _site_config(Path(args.config))
+    if getattr(args, "require_references", False) is None:
+        args.require_references = site.get("require_references", False)
+    args.content = args.content or site.get("content_dir", "content")
+    args.seeds = args.seeds or site.get("seeds_dir", "seeds")
+    args.docs_dir = site.get("docs_dir")
+    if getattr(args, "strict", False) is None:
+        args.strict = site.get("strict", False)
     if args.cmd == "serve":
         args.mkdocs_args = extra  # e.g. -a 127.0.0.1:8001, passed to mkdocs serve
     elif extra:
@@ -251,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except KbError as exc:
         _print_problems(exc)
+        return 1
+    except OSError as exc:  # a file that vanished or cannot be read or written: a message, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{where}{exc.strerror or exc}", file=sys.stderr)
         return 1
 
 

@@ -4,6 +4,11 @@ It inserts text and changes nothing else: every existing byte, comment and key o
 (the only exception: an empty flow list ``case_studies: []`` loses its ``[]``, which could not hold
 the new entry). The new file is written to a temporary file beside the original and moved into place
 atomically, so a failure mid-write leaves the original as it was.
+
+It respects the file as it is on disk: a read-only file is refused; a symbolic link is followed
+and its target written (a link leading out of the topics folder is refused); a file with other
+hard links is rewritten in place, after the new text was checked, so every link still sees it.
+Problems are reported as messages (:class:`ContentError`), never as tracebacks.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import tempfile
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from .inputs import MAX_TOPIC_BYTES, read_limited
 from .model import TODO_REFERENCE, TODO_SUMMARY, case_yaml, locate_quote
 from .pipeline import load_essays
+from .text import slugify
 from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
 
 TEMPLATE = """\
@@ -66,6 +73,39 @@ def _indent(block: str, spaces: int) -> str:
     return "".join(pad + ln if ln.strip() else ln for ln in block.splitlines(keepends=True))
 
 
+def _writable_target(path: Path) -> Path:
+    """The file to write for ``path``: a symlink's target inside the same folder; refused when read-only."""
+    target = path
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(path.parent.resolve()):
+            raise ContentError(Problem(str(path), 0, 0, "", f"symbolic link to a file outside {path.parent}: not changed"))
+    try:
+        mode = target.stat().st_mode
+    except OSError as exc:
+        raise ContentError(Problem(str(path), 0, 0, "", f"cannot read: {exc.strerror or exc}")) from None
+    if not mode & 0o222:
+        raise ContentError(
+            Problem(str(path), 0, 0, "", "the file is read-only: not changed (make it writable first if you mean to edit it)")
+        )
+    return target
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Atomic replace; in place when other hard links share the file (a replace would cut them off)."""
+    try:
+        if target.stat().st_nlink > 1:
+            with target.open("r+b") as f:
+                f.write(data)
+                f.truncate()
+                f.flush()
+                os.fsync(f.fileno())
+        else:
+            atomic_write(target, data)
+    except OSError as exc:
+        raise ContentError(Problem(str(target), 0, 0, "", f"cannot write: {exc.strerror or exc}; the file is unchanged")) from None
+
+
 def add_case_study(
     path: Path,
     *,
@@ -76,7 +116,8 @@ def add_case_study(
     seeds_dir: Path | None = None,
 ) -> int:
     """Insert a case study (or, without ``name``, a commented template); return the line it starts on."""
-    data = path.read_bytes()
+    target = _writable_target(path)
+    data = read_limited(target, MAX_TOPIC_BYTES, "the file")
     text = decode(str(path), data)
     bom = data.startswith(b"\xef\xbb\xbf")
     nl = "\r\n" if "\r\n" in text else "\n"
@@ -90,6 +131,8 @@ def add_case_study(
             raise ContentError(Problem(str(path), 0, 0, "source", "--name needs --essay and --quote (a sentence from that essay)"))
         essays, _w = load_essays(seeds_dir or Path("seeds"))
         by = {e.slug: e for e in essays}
+        if essay not in by and slugify(essay) in by:
+            essay = slugify(essay)
         if essay not in by:
             raise ContentError(Problem(str(path), 0, 0, "source.essay", f"no essay named `{essay}` in {seeds_dir}"))
         if locate_quote(by[essay], quote) is None:
@@ -137,5 +180,5 @@ def add_case_study(
         start_line = val_end_line + 2
 
     compose(str(path), new)  # the result must still be YAML we can read
-    atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"))
+    _write(target, (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"))
     return start_line

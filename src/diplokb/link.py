@@ -185,7 +185,11 @@ def relpath(path: str, start: str) -> str:
 def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:
     """The title line, else the title in essays.yaml, else the file name made readable."""
     m = meta.get(e.slug)
-    return e.title or (m.title if m and m.title else "") or e.slug.replace("-", " ").capitalize()
+    if e.title or (m and m.title):
+        return e.title or (m.title if m else "")
+    name = (posixpath.basename(e.path.replace("\\", "/")).rsplit(".", 1)[0] if e.path else "") or e.slug
+    name = " ".join(name.replace("-", " ").replace("_", " ").split()) or e.slug
+    return name[:1].upper() + name[1:]
 
 
 def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: dict[str, Target]) -> dict[tuple[str, int], str]:
@@ -258,7 +262,7 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
 # term and no essay (a summary, a case study's years...) then scans no text again. Parsed essays
 # are cached objects too, so an unchanged essay is the very same object.
 _MATCHERS: dict[tuple[Any, ...], TermMatcher] = {}
-_SCANS: dict[tuple[Any, ...], tuple[Essay, list[Any]]] = {}
+_SCANS: dict[tuple[Any, ...], tuple[tuple[Any, ...], Essay, list[Any]]] = {}
 
 
 def _cached_matcher(key: tuple[Any, ...], make: Callable[[], TermMatcher]) -> TermMatcher:
@@ -271,14 +275,15 @@ def _cached_matcher(key: tuple[Any, ...], make: Callable[[], TermMatcher]) -> Te
 
 def _cached_scan(key: tuple[Any, ...], essay: Essay, scan: Callable[[Section], Any]) -> list[Any]:
     """``scan`` of every section of ``essay``, reused while the essay object and ``key`` are the same."""
-    k = (key, essay.slug, essay.path)
+    # One entry per (kind of scan, essay file), replaced when the terms or the essay change: memory stays flat.
+    k = (key[0], essay.slug, essay.path)
     hit = _SCANS.get(k)
-    if hit is not None and hit[0] is essay:
-        return hit[1]
+    if hit is not None and hit[0] == key and hit[1] is essay:
+        return hit[2]
     if len(_SCANS) > 20_000:
         _SCANS.clear()
     out = [scan(s) for s in essay.sections]
-    _SCANS[k] = (essay, out)
+    _SCANS[k] = (key, essay, out)
     return out
 
 
@@ -309,9 +314,10 @@ def build(
         targets[topic_page(t.slug)] = Target(topic_page(t.slug), "", t.title, "topic")
     section_anchor = _register_essays(essays, meta, targets)
 
-    # Sections shown on topic pages get anchors there too, so backlinks can point at them.
-    # Essay slugs and section anchors are unique, so "<essay>-<section>" is unique on any topic page.
-    topic_section_anchor = {key: f"{key[0]}-{a}" for key, a in section_anchor.items()}
+    # Sections shown on topic pages get anchors there too, so backlinks can point at them: "<essay>-<section>",
+    # kept unique (essay `a-b` section `c` and essay `a` section `b-c` meet) and off the page's own headings.
+    uniq_topic = UniqueSlugs({"case-studies", "related-topics", "from-the-essays", "neighbourhood", "mentioned-in"})
+    topic_section_anchor = {key: uniq_topic(f"{key[0]}-{a}") for key, a in section_anchor.items()}
     for t in topics:
         for key in routing.by_topic[t.slug]:
             a = topic_section_anchor[key]
@@ -324,7 +330,7 @@ def build(
             targets[case_page(cs.id)] = Target(case_page(cs.id), "", cs.name, "case")
 
     entities: dict[str, Entity] = {}
-    uniq_ent = UniqueSlugs()
+    uniq_ent = UniqueSlugs({"actors", "places"})  # the page's own section headings
     for cs in sorted(cases.values(), key=lambda c: c.name.casefold()):
         for kind, names in (("actor", cs.actors), ("place", cs.places)):
             for n in names:

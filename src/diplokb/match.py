@@ -56,11 +56,17 @@ def forms(term: str) -> list[str]:
     return [c, c + "s", c + "es"]
 
 
+def _piece(ch: str) -> str:
+    return _SEP_RE if ch == " " else re.escape(ch)
+
+
 def _trie_regex(words: Iterable[str]) -> str:
     """One regex for many words, shaped as a prefix tree, so each position is tried once, not per word.
 
     Longer continuations come first and are optional, so the longest form wins and shorter ones
-    are still found when the longer one fails its word boundary.
+    are still found when the longer one fails its word boundary. Built without recursion (a term
+    may be thousands of characters long): runs of single children are written out in a loop, and
+    the branching nodes are emitted from the deepest up.
     """
     trie: dict = {}
     for w in words:
@@ -69,19 +75,32 @@ def _trie_regex(words: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = True
 
-    def emit(node: dict) -> str:
-        alts = []
-        for ch in sorted(k for k in node if k):
-            head = _SEP_RE if ch == " " else re.escape(ch)
-            alts.append(head + emit(node[ch]))
+    # Post-order over the branching structure with an explicit stack.
+    out: dict[int, str] = {}
+    stack: list[tuple[dict, bool]] = [(trie, False)]
+    while stack:
+        node, done = stack.pop()
+        children = sorted(k for k in node if k)
+        if not done:
+            stack.append((node, True))
+            stack.extend((node[ch], False) for ch in children)
+            continue
+        alts = [_piece(ch) + out.pop(id(node[ch])) for ch in children]
         if not alts:
-            return ""
+            out[id(node)] = ""
+            continue
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
+        out[id(node)] = f"(?:{body})?" if "" in node else body
+    return out[id(trie)]
 
-    return emit(trie)
+
+def _compile(forms: list[str]) -> re.Pattern[str]:
+    """The prefix-tree regex; a flat alternation, longest form first, where the tree nests too deep for ``re``."""
+    try:
+        return re.compile(r"(?<!\w)" + _trie_regex(forms) + r"(?!\w)")
+    except (RecursionError, OverflowError, re.error):
+        flat = "|".join("".join(_piece(ch) for ch in f) for f in sorted(forms, key=lambda f: (-len(f), f)))
+        return re.compile(r"(?<!\w)(?:" + flat + r")(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -105,7 +124,7 @@ class TermMatcher:
                 owners = self.keys.setdefault(form, [])
                 if key not in owners:
                     owners.append(key)
-        self.regex = re.compile(r"(?<!\w)" + _trie_regex(self.keys) + r"(?!\w)") if self.keys else None
+        self.regex = _compile(list(self.keys)) if self.keys else None
 
     def finditer(self, text: str) -> Iterator[Hit]:
         if self.regex is None or not text:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem, Report
+from .inputs import listing
 from .parse import Essay
-from .text import fold, normalize_quote, slugify
+from .text import MAX_SLUG_BYTES, fold, normalize_quote, slugify
 from .yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos
 
 
@@ -97,6 +98,8 @@ ESSAY_META_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Names the site's own pages take in each folder (topics/index.md, essays/index.md, case-studies/index.md).
+RESERVED_PAGES = {"index"}
 _SAFE_SLUG = re.compile(r"^[^\W_][\w-]*$", re.UNICODE)
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
@@ -170,6 +173,10 @@ def check_slug(value: str) -> str | None:
         return f"must be a plain name, not a path ({value!r})"
     if value.lower() in _RESERVED:
         return f"{value!r} is a reserved device name"
+    if value.lower() in RESERVED_PAGES:
+        return f"{value!r} is reserved: the site's own index page of that folder has this name; choose another"
+    if len(value.encode("utf-8")) > MAX_SLUG_BYTES:
+        return f"is {len(value.encode('utf-8'))} bytes long; at most {MAX_SLUG_BYTES} bytes (it becomes a file name and a URL)"
     if not _SAFE_SLUG.match(value):
         return f"may hold only letters, digits and hyphens ({value!r})"
     return None
@@ -452,11 +459,12 @@ def load_topic(path: Path, report: Report, refs: _Refs, require_references: bool
     )
 
 
-def topic_files(content_dir: Path) -> list[Path]:
-    d = content_dir / "topics"
-    if not d.is_dir():
-        return []
-    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def topic_files(content_dir: Path, report: Report | None = None) -> list[Path]:
+    """The topic files in ``content_dir/topics``; links out of the folder and the like go to ``report``."""
+    files, problems = listing(content_dir / "topics", (".yaml", ".yml"), "a topic file")
+    if report is not None:
+        report.problems.extend(problems)
+    return files
 
 
 _QUOTE_INDEX: dict[tuple[str, str], tuple[Essay, str, list[tuple[int, int, int]]]] = {}
@@ -495,26 +503,40 @@ def locate_quote(e: Essay, quote: str) -> tuple[int, int] | None:
     return mark[1], mark[2]
 
 
-def load_topics(content_dir: Path, essays: list[Essay], require_references: bool = False, report: Report | None = None) -> list[Topic]:
+def load_topics(
+    content_dir: Path,
+    essays: list[Essay],
+    unreadable: set[str] | None = None,
+    require_references: bool = False,
+    report: Report | None = None,
+) -> list[Topic]:
     """Load and cross-check every topic file; raise :class:`ContentError` listing every error.
 
+    ``unreadable``: slugs of essays that exist but failed to load (already reported); no "no essay named" for them.
     Warnings (such as a case study without references, unless ``require_references``) are left in ``report``.
     """
     report = Report() if report is None else report
     refs = _Refs()
     topics: list[Topic] = []
-    files = topic_files(content_dir)
+    files = topic_files(content_dir, report)
     for path in files:
         t = load_topic(path, report, refs, require_references)
         if t is not None:
             topics.append(t)
     # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
-    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files})
+    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files}, unreadable)
     report.raise_if_errors()
     return sorted(topics, key=lambda t: t.title.casefold())
 
 
-def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, report: Report, existing: set[str] | None = None) -> None:
+def check_references(
+    topics: list[Topic],
+    essays: list[Essay],
+    refs: _Refs,
+    report: Report,
+    existing: set[str] | None = None,
+    unreadable: set[str] | None = None,
+) -> None:
     by_slug: dict[str, Topic] = {}
     for t in topics:
         if t.slug in by_slug:
@@ -540,6 +562,11 @@ def check_references(topics: list[Topic], essays: list[Essay], refs: _Refs, repo
                 cases[cs.id] = cs
     by_essay = {e.slug: e for e in essays}
     for cs, enode, qnode, fld in refs.sources:
+        # An essay is named by its file name without .txt, or by its slug (the file name as the site spells it).
+        if cs.source.essay not in by_essay and slugify(cs.source.essay) in by_essay:
+            cs.source.essay = slugify(cs.source.essay)
+        if cs.source.essay not in by_essay and slugify(cs.source.essay) in (unreadable or set()):
+            continue  # the essay is there but could not be read: that is reported already
         if cs.source.essay not in by_essay:
             line, col = pos(enode)
             report.error(
@@ -564,6 +591,10 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
     """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``."""
     if not path.is_file():
         return {}
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        raise ContentError(
+            Problem(str(path), 0, 0, "", f"symbolic link to a file outside {path.parent}: refused; copy the file in instead")
+        )
     report = Report()
     _text, root = load_file(path)
     if root is None:
@@ -578,7 +609,7 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
             if fields is None:
                 continue
             vals = {k: w.string(v, f"{knode.value}.{k}", required=False) or "" for k, (_kn, v) in fields.items()}
-            out[str(knode.value)] = EssayMeta(**vals)
+            out[slugify(str(knode.value)) or str(knode.value)] = EssayMeta(**vals)
     report.raise_if_errors()
     return out
 

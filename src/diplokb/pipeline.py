@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem, Report
+from .inputs import MAX_ESSAY_BYTES, decode_essay, listing, read_limited
 from .link import KnowledgeBase, build
-from .model import EssayMeta, Topic, load_essay_meta, load_topics
+from .model import EssayMeta, Topic, check_slug, load_essay_meta, load_topics
 from .parse import Essay, parse_text
 from .render import render
+from .text import name_slug
 
-_PARSE_CACHE: dict[tuple[str, str], Essay] = {}
+_PARSE_CACHE: dict[str, tuple[str, Essay, list[Problem]]] = {}  # path -> (content hash, parsed essay, notes)
+_PARSE_CACHE_MAX = 4096
 
 
 @dataclass
@@ -29,43 +32,54 @@ class Result:
 
 
 def essay_files(seeds_dir: Path) -> list[Path]:
-    if not seeds_dir.is_dir():
-        return []
-    return sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+    return listing(seeds_dir, (".txt",), "an essay")[0]
 
 
 def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
-    """Parse every ``*.txt`` in ``seeds_dir`` (cached by content); warn about odd essays."""
+    """Parse every ``*.txt`` in ``seeds_dir`` (cached by content); errors and warnings about odd essays."""
     essays: list[Essay] = []
-    problems: list[Problem] = []
-    for path in essay_files(seeds_dir):
-        data = path.read_bytes()
+    files, problems = listing(seeds_dir, (".txt",), "an essay")
+    slugs: dict[str, Path] = {}
+    for path in files:
+        # The file name is data: it reaches URLs, anchors and file names only as a slug.
+        slug = name_slug(path.stem, "essay")
+        why = check_slug(slug)
+        if why:
+            problems.append(Problem(str(path), 0, 0, "", f"essay file name {why}"))
+            continue
+        if slug in slugs:
+            problems.append(Problem(str(path), 0, 0, "", f"essay file name gives the same page name `{slug}` as {slugs[slug]}; rename one"))
+            continue
+        try:
+            data = read_limited(path, MAX_ESSAY_BYTES, "the essay")
+        except ContentError as exc:
+            problems += exc.problems
+            continue
+        slugs[slug] = path
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        key = (path.stem, digest)
-        essay = _PARSE_CACHE.get(key)
-        if essay is None:
+        # One entry per file, replaced when the file changes: memory stays flat over any number of saves.
+        hit = _PARSE_CACHE.get(str(path))
+        if hit is not None and hit[0] == digest and hit[1].slug == slug:
+            essay, notes = hit[1], hit[2]
+        else:
             try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                line = data.count(b"\n", 0, exc.start) + 1
-                col = exc.start - data.rfind(b"\n", 0, exc.start)
-                problems.append(
-                    Problem(
-                        str(path),
-                        line,
-                        col,
-                        "",
-                        f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; shown as �",
-                        "warning",
-                    )
-                )
-                text = data.decode("utf-8", errors="replace")
+                text, notes = decode_essay(str(path), data)
+            except ContentError as exc:
+                problems += exc.problems
+                continue
             essay = parse_text(text)
-            essay.path, essay.slug = str(path), path.stem
-            _PARSE_CACHE[key] = essay
+            essay.path, essay.slug = str(path), slug
+            if len(_PARSE_CACHE) >= _PARSE_CACHE_MAX:
+                _PARSE_CACHE.clear()
+            _PARSE_CACHE[str(path)] = (digest, essay, notes)
+        problems += notes
         if not essay.sections or not any(s.blocks for s in essay.sections):
             problems.append(Problem(str(path), 1, 1, "", "essay has no paragraphs; its page says so", "warning"))
         essays.append(essay)
+    # Files deleted from this folder leave the cache.
+    listed = {str(p) for p in files}
+    for key in [k for k in _PARSE_CACHE if Path(k).parent == seeds_dir and k not in listed]:
+        del _PARSE_CACHE[key]
     return essays, problems
 
 
@@ -82,17 +96,31 @@ def check(content_dir: Path, seeds_dir: Path, require_references: bool = False) 
 
     ``require_references``: a case study without references is an error rather than a warning.
     """
-    essays, warnings = load_essays(seeds_dir)
-    problems: list[Problem] = []
+    essays, found = load_essays(seeds_dir)
+    problems = [p for p in found if p.severity == "error"]
+    warnings = [p for p in found if p.severity != "error"]
+    content_outside = content_dir.is_symlink() and not content_dir.resolve().is_relative_to(content_dir.parent.resolve())
+    seeds_outside = seeds_dir.is_symlink() and not seeds_dir.resolve().is_relative_to(seeds_dir.parent.resolve())
+    if content_outside:
+        problems.append(Problem(str(content_dir), 0, 0, "", "symbolic link to a folder outside the project: refused"))
+    elif not content_dir.is_dir():
+        problems.append(
+            Problem(str(content_dir), 0, 0, "content_dir", "folder not found; create it (with topics/ inside) or fix content_dir")
+        )
+    elif not (content_dir / "topics").is_dir():
+        problems.append(Problem(str(content_dir / "topics"), 0, 0, "", "folder not found; the topic files (*.yaml) live there"))
     meta: dict[str, EssayMeta] = {}
     try:
-        meta = load_essay_meta(seeds_dir / "essays.yaml")
+        if not seeds_outside:  # nothing is read from a folder outside the project (listing said so already)
+            meta = load_essay_meta(seeds_dir / "essays.yaml")
     except ContentError as exc:
         problems += exc.problems
     topics: list[Topic] = []
     report = Report()
+    failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
-        topics = load_topics(content_dir, essays, require_references, report)
+        if not content_outside:
+            topics = load_topics(content_dir, essays, failed, require_references, report)
     except ContentError as exc:
         problems += exc.problems
     warnings += report.warnings

@@ -1,8 +1,11 @@
 """The MkDocs adapter: runs the pipeline and hands its pages to MkDocs, in memory.
 
 Validation happens in ``on_config``, before MkDocs empties ``site_dir``, so a content error never
-destroys the last good site. Under ``mkdocs serve`` a broken save is reported and the last good
-pages stay served; the fix brings the new pages back without a restart.
+destroys the last good site. Beyond that, the site is built into a staging folder beside
+``site_dir`` and swapped into place only when the whole build succeeded (in strict mode: with no
+warning at all), so no failure (a crash, a strict abort) leaves a half-written site, for
+``mkdocs build`` and under ``mkdocs serve`` alike. Under ``mkdocs serve`` a broken save is
+reported and the last good pages stay served; the fix brings the new pages back without a restart.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import socket
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,9 +27,10 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 from .errors import ContentError
 from .pipeline import run
@@ -95,7 +102,10 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         self.serving = False
         self.dirty = False
         self.previous: dict[str, str] = {}  # generated path -> content, from the last build
-        self.previous_dest: dict[str, str] = {}  # generated path -> file written, from the last build
+        self.previous_dest: dict[str, str] = {}  # generated path -> file written (relative to site_dir), last build
+        self.final_site: Path | None = None  # where the site goes once the build succeeded
+        self.staging: Path | None = None  # where this build writes it
+        self.linked = False  # the staging folder holds hard links to the last site (dirty builds)
         self.previous_signature: str = ""
         self.bytecode = _MemoryBytecodeCache()
 
@@ -115,6 +125,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        mk = logging.getLogger("mkdocs")
+        if config.strict and mk.getEffectiveLevel() > logging.WARNING:
+            # `-q` drops warnings before MkDocs' strict counter sees them: a quiet strict build then
+            # "passes" with warnings. In strict mode warnings fail the build, so they are shown and counted.
+            mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
         try:
             result = run(content, seeds, directory_urls=config.use_directory_urls, require_references=self.config.require_references)
@@ -185,9 +200,47 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             return None
         return config.repo_url.rstrip("/") + "/" + uri[: -len(tail)].lstrip("/")
 
+    @event_priority(-100)  # after every other plugin's on_pre_build: nothing has been written yet
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Build into a staging folder next to ``site_dir``; :meth:`on_post_build` swaps it in on success."""
+        final = Path(config.site_dir).resolve()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        self.linked = self.dirty and final.is_dir()
+        if self.linked:
+            # A dirty build adds to the last site: start from it, hard-linked (cheap at any size). Before
+            # anything is written, on_env gives every file this build may write a private inode.
+            shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True, copy_function=os.link)
+        self.final_site, self.staging = final, staging
+        config.site_dir = str(staging)
+
+    @event_priority(-100)  # after every other plugin's on_post_build (search index, offline, privacy)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging is None or self.final_site is None:
+            return
+        staging, final = self.staging, self.final_site
+        self.staging = None
+        config.site_dir = str(final)
+        if config.strict and _warnings_counted():
+            # MkDocs aborts right after this event; the last good site stays as it was.
+            shutil.rmtree(staging, ignore_errors=True)
+            log.info(f"diplokb: strict mode: the build had warnings, so {final} keeps the last good site")
+            return
+        _swap(staging, final)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+            if self.final_site is not None:
+                log.info(f"diplokb: the build failed, so {self.final_site} keeps the last good site")
+
+    @event_priority(-100)  # the last event before MkDocs writes anything
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
+        if self.staging is not None and self.linked:
+            _unshare(self.staging, files)
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -202,7 +255,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         for path, md in self.output.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
-                log.warning(f"diplokb: docs/{path} is replaced by the generated page of the same name")
+                log.warning(f"diplokb: {_here(Path(config.docs_dir) / path)}: is replaced by the generated page of the same name")
                 files.remove(existing)
             generated[path] = md
         if self.config.knowledge_json:
@@ -217,16 +270,106 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             f = _KbFile.generated(config, path, content=content, inclusion=inclusion)
             f.kb_modified = everything or self.previous.get(path) != content
             files.append(f)
-            dest[path] = f.abs_dest_path
+            dest[path] = f.dest_uri
         # A page that is no longer generated must not linger in a dirty site.
         for path, old in self.previous_dest.items():
-            if path not in generated and old not in dest.values() and os.path.isfile(old):
-                os.remove(old)
+            stale = os.path.join(config.site_dir, old)
+            if path not in generated and old not in dest.values() and os.path.isfile(stale):
+                os.remove(stale)
         self.previous, self.previous_dest = generated, dest
         return files
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        host, port = config.dev_addr.host, config.dev_addr.port
+        if not _port_free(host, port):
+            # Otherwise MkDocs ends in an OSError traceback when it starts listening.
+            raise PluginError(
+                f"{host}:{port} is already in use (another `mkdocs serve`?): stop it, or serve on another port with -a {host}:{port + 1}"
+            )
         for d in self._dirs(config):
             if d.exists():
                 server.watch(str(d))
         return server
+
+
+def _warnings_counted() -> int:
+    """Warnings MkDocs' strict-mode counter holds so far (it aborts on them right after ``on_post_build``)."""
+    handlers = logging.getLogger("mkdocs").handlers
+    return sum(n for h in handlers if isinstance(h, CountHandler) for _level, n in h.get_counts())
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Put the freshly built ``staging`` folder in place of ``final``, keeping ``final``'s hidden entries (``.git``...)."""
+    if final.is_dir() and not final.is_symlink():
+        for entry in final.iterdir():
+            # MkDocs' clean keeps dot-files in site_dir (a gh-pages checkout's .git); so does the swap.
+            if entry.name.startswith(".") and not (staging / entry.name).exists():
+                os.rename(entry, staging / entry.name)
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        try:
+            os.rename(final, old / final.name)
+            os.rename(staging, final)
+        except OSError:  # a mount point or the like cannot be renamed: copy over it instead
+            if not final.exists():
+                os.rename(old / final.name, final)
+            _copy_over(staging, final)
+            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    elif final.exists() or final.is_symlink():  # a symlink to the real site folder: write through it
+        _copy_over(staging, final)
+        shutil.rmtree(staging, ignore_errors=True)
+    else:
+        os.rename(staging, final)
+
+
+def _copy_over(src: Path, dest: Path) -> None:
+    for entry in dest.iterdir():
+        if not entry.name.startswith("."):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    shutil.copytree(src, dest, symlinks=True, dirs_exist_ok=True)
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether MkDocs' server can listen on ``host:port`` (it sets SO_REUSEADDR, as this check does)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return True  # let MkDocs report a bad address its own way
+    family, *_rest, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError:
+            return False
+    return True
+
+
+def _unshare(staging: Path, files: Files) -> None:
+    """Make the hard-linked staging copy safe to write: MkDocs writes files in place, which would change the
+    served site too. A file this dirty build will not touch keeps its link; one it rewrites is unlinked; any
+    other (search index, sitemap, 404 page, other plugins' output) gets its own copy."""
+    untouched: set[str] = set()
+    rewritten: set[str] = set()
+    for f in files:
+        (rewritten if f.is_modified() else untouched).add(os.path.normpath(f.abs_dest_path))
+    for root, _dirs, names in os.walk(staging):
+        for name in names:
+            path = os.path.join(root, name)
+            if path in untouched or os.path.islink(path):
+                continue
+            if path in rewritten:
+                os.unlink(path)
+                continue
+            tmp = path + ".kb-unshare"
+            shutil.copy2(path, tmp)
+            os.replace(tmp, path)
+
+
+def _here(path: Path) -> str:
+    """``path`` relative to the working directory where it can be, as the content messages are."""
+    cwd = Path.cwd()
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -50,13 +51,42 @@ _SLUG_STRIP = re.compile(r"[^\w\s-]", re.UNICODE)
 _SLUG_SEP = re.compile(r"[\s_-]+", re.UNICODE)
 
 
+# A slug is a file name (``essays/<slug>/index.html``), a URL segment and an HTML id: file systems
+# allow 255 bytes per name, so slugs stay well under that, cut with a stable hash when longer.
+MAX_SLUG_BYTES = 100
+_HASH_LEN = 8
+
+
+def short_hash(text: str) -> str:
+    """A stable 8-hex-digit hash of ``text`` (the same on every machine and run)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=_HASH_LEN // 2).hexdigest()
+
+
+def _bound(slug: str, limit: int = MAX_SLUG_BYTES) -> str:
+    """``slug`` if it fits in ``limit`` UTF-8 bytes, else its longest fitting prefix plus ``-<hash of the whole>``."""
+    if len(slug.encode("utf-8")) <= limit:
+        return slug
+    room = limit - _HASH_LEN - 1
+    cut = slug.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip("-")
+    return f"{cut}-{short_hash(slug)}" if cut else short_hash(slug)
+
+
 def slugify(text: str) -> str:
-    """Unicode-preserving slug: keeps letters of any script, so 'Привет' and '日本語' stay non-empty."""
+    """Unicode-preserving slug: keeps letters of any script, so 'Привет' and '日本語' stay non-empty.
+
+    The one way a name becomes a file name, URL segment or anchor: only letters, digits and
+    single hyphens, at most :data:`MAX_SLUG_BYTES` bytes (a longer one ends in a stable hash).
+    """
     s = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
     s = "".join(_fold_char(c) if unicodedata.category(c) == "Ll" else c for c in s)
     s = _SLUG_STRIP.sub("", s)
     s = _SLUG_SEP.sub("-", s).strip("-")
-    return s
+    return _bound(s)
+
+
+def name_slug(text: str, fallback: str) -> str:
+    """:func:`slugify`, or ``<fallback>-<hash>`` for a name with no letter or digit (``!!!``), so it is never empty."""
+    return slugify(text) or f"{fallback}-{short_hash(text)}"
 
 
 class UniqueSlugs:

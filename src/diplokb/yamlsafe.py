@@ -15,8 +15,9 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ContentError, Problem
+from .inputs import MAX_TOPIC_BYTES, read_limited
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = MAX_TOPIC_BYTES
 MAX_DEPTH = 50
 
 
@@ -74,7 +75,9 @@ def _depth_ok(text: str) -> int | None:
 
 
 _FAST = getattr(yaml, "CSafeLoader", None)  # libyaml: same node tree and marks, ten times faster
-_CACHE: dict[tuple[str, str], Node | None] = {}
+# path -> (text, node): only the current version of each file, so memory stays flat over any number of saves.
+_CACHE: dict[str, tuple[str, Node | None]] = {}
+_CACHE_MAX = 4096
 
 
 def _refuse_aliases(text: str) -> None:
@@ -96,9 +99,9 @@ def _compose(text: str) -> Node | None:
 
 def compose(path: str, text: str) -> Node | None:
     """Text -> node tree; YAML syntax problems become a :class:`ContentError` with 1-based marks."""
-    key = (path, text)
-    if key in _CACHE:
-        return _CACHE[key]
+    hit = _CACHE.get(path)
+    if hit is not None and hit[0] == text:
+        return hit[1]
     deep = _depth_ok(text)
     if deep is not None:
         raise ContentError(Problem(path, deep, 1, "", f"nested more than {MAX_DEPTH} levels deep"))
@@ -110,9 +113,9 @@ def compose(path: str, text: str) -> Node | None:
         raise ContentError(Problem(path, 0, 0, "", f"invalid YAML: {exc}")) from None
     except RecursionError:
         raise ContentError(Problem(path, 0, 0, "", "nested too deeply to read")) from None
-    if len(_CACHE) > 4096:
+    if len(_CACHE) >= _CACHE_MAX and path not in _CACHE:
         _CACHE.clear()
-    _CACHE[key] = node
+    _CACHE[path] = (text, node)
     return node
 
 
@@ -137,7 +140,7 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
 def load_file(path: Path) -> tuple[str, Node | None]:
     """Read, size-check, decode and compose one YAML file."""
-    data = path.read_bytes()
+    data = read_limited(path, MAX_BYTES, "the file")
     text = decode(str(path), data)
     return text, compose(str(path), text)
 
