@@ -68,8 +68,7 @@ def add_case(project: Path, name: str, *, actors: list[str] | None = None, topic
         f"  - name: {json.dumps(name, ensure_ascii=False)}\n"
         f"    actors: {json.dumps(actors or ['NATO'], ensure_ascii=False)}\n"
         f"    summary: A case study added by a test.\n"
-        f"    source:\n      essay: {FR}\n      quote: {json.dumps(KFOR_QUOTE)}\n"
-        + REFERENCE
+        f"    source:\n      essay: {FR}\n      quote: {json.dumps(KFOR_QUOTE)}\n" + REFERENCE
     )
     text = path.read_text(encoding="utf-8")
     assert "case_studies:\n" in text
@@ -118,7 +117,8 @@ def test_case_study_may_name_essay_by_file_name(project: Path) -> None:
     path = project / "content/topics/peacekeeping.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").rstrip("\n")
-        + f'\n  - name: KFOR again\n    summary: S.\n    source:\n      essay: "Étude sur l\'OTAN"\n      quote: "{KFOR_QUOTE}"\n' + REFERENCE,
+        + f'\n  - name: KFOR again\n    summary: S.\n    source:\n      essay: "Étude sur l\'OTAN"\n      quote: "{KFOR_QUOTE}"\n'
+        + REFERENCE,
         encoding="utf-8",
     )
     site = built_ok(project)
@@ -223,7 +223,9 @@ def _move_topics(p: Path) -> None:
 
 def _content_dir_nowhere(p: Path) -> None:
     cfg = p / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - diplokb:\n", "  - diplokb:\n      content_dir: nowhere\n"), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("  - diplokb:\n", "  - diplokb:\n      content_dir: nowhere\n"), encoding="utf-8"
+    )
 
 
 FAILURES = {
