@@ -83,7 +83,7 @@ def pipeline_child(content: Path, seeds: Path, trace: bool) -> dict[str, float]:
     mark()
     kb = build(essays, topics, meta)
     mark()
-    pages, _knowledge = render(kb)
+    pages = render(kb).pages
     mark()
     out: dict[str, float] = {}
     for i, name in enumerate(STAGES):
@@ -98,7 +98,7 @@ def pipeline_child(content: Path, seeds: Path, trace: bool) -> dict[str, float]:
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["import_rss_mb"] = base_rss
     out["pages"] = len(pages)
-    out["markdown_mb"] = sum(len(p.encode()) for p in pages.values()) / 1e6
+    out["markdown_mb"] = sum(len(p.markdown().encode()) for p in pages) / 1e6
     if trace:
         out["heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()  # the smoke test runs this in the test process: leave no tracing behind

@@ -6,9 +6,11 @@ import posixpath
 
 import pytest
 
-from diplokb.link import build, essay_page, featured_sections, relpath, topic_page
+from diplokb.link import build, featured_sections
 from diplokb.model import load_topics
 from diplokb.parse import parse_file
+from diplokb.render import Renderer, render
+from diplokb.urls import essay_page, relpath, topic_page
 
 from .conftest import CONTENT, SEEDS
 
@@ -27,26 +29,35 @@ def test_every_section_and_topic_registered() -> None:
 
 def test_unknown_target_warns_with_origin() -> None:
     """Phase two: a link to a page or anchor nobody registered is a warning naming its source file:line."""
-    kb = build(ESSAYS, KB.topics)
-    kb.href("index.md", "topics/nope.md", origin="content/topics/x.yaml:7")
-    kb.href("index.md", essay_page(ESSAYS[0].slug) + "#no-such-anchor", origin="seeds/a.txt:3")
-    msgs = [str(p) for p in kb.problems]
+    r = Renderer(KB)
+    r.href("index.md", "topics/nope.md", origin="content/topics/x.yaml:7")
+    r.href("index.md", essay_page(ESSAYS[0].slug) + "#no-such-anchor", origin="seeds/a.txt:3")
+    msgs = [str(p) for p in r.problems]
     assert msgs == [
         "content/topics/x.yaml:7: link: link to unknown target `topics/nope.md`",
         f"seeds/a.txt:3: link: link to unknown anchor `{essay_page(ESSAYS[0].slug)}#no-such-anchor`",
     ]
-    assert all(p.severity == "warning" for p in kb.problems)
+    assert all(p.severity == "warning" for p in r.problems)
 
 
 def test_relative_hrefs() -> None:
     """Links are relative Markdown paths MkDocs can check, with anchors kept."""
-    kb = build(ESSAYS, KB.topics)
-    assert kb.href("topics/alliances.md", "topics/peacekeeping.md") == "peacekeeping.md"
-    assert kb.href("index.md", "topics/peacekeeping.md") == "topics/peacekeeping.md"
+    r = Renderer(KB)
+    assert r.href("topics/alliances.md", "topics/peacekeeping.md") == "peacekeeping.md"
+    assert r.href("index.md", "topics/peacekeeping.md") == "topics/peacekeeping.md"
     key = KB.section_key(ESSAYS[0].slug, 3)
-    assert kb.href("case-studies/nato.md", key) == "../" + key
-    assert kb.href(key.split("#")[0], key) == "#" + key.split("#")[1]
-    assert not kb.problems
+    assert r.href("case-studies/nato.md", key) == "../" + key
+    assert r.href(key.split("#")[0], key) == "#" + key.split("#")[1]
+    assert not r.problems
+
+
+def test_render_leaves_the_knowledge_base_alone() -> None:
+    """Rendering reads the linked knowledge base and changes nothing of it; each page carries the links it made."""
+    before = repr(KB)
+    site = render(KB)
+    assert repr(KB) == before
+    home = next(p for p in site.pages if p.path == "index.md")
+    assert "topics/peacekeeping.md" in home.links and not site.problems
 
 
 def test_related_reasons() -> None:

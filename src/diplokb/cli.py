@@ -23,12 +23,12 @@ import yaml
 
 from .edit import add_case_study
 from .errors import KbError, Problem
-from .link import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, topic_page
 from .model import check_slug, json_schema
 from .parse import parse_file
 from .pipeline import check, run
 from .route import WEIGHTS, Filing, route
 from .suggest import suggest
+from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, topic_page
 
 SCHEMA_PATH = Path("content/topic.schema.json")
 

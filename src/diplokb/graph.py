@@ -12,8 +12,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from .link import ACTORS, KnowledgeBase, case_page, essay_page, topic_page
+from .link import KnowledgeBase
 from .timeline import PALETTE
+from .urls import ACTORS, case_page, essay_page, topic_page
 
 _SR = '<span class="kb-sr">{}</span>'
 

@@ -14,32 +14,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .errors import Problem
 from .match import TermMatcher
 from .model import CaseStudy, EssayMeta, Topic
 from .parse import Essay, Section
 from .route import Routing, SectionHits, route, section_hits, topic_matcher
 from .text import UniqueSlugs, slugify
-
-HOME = "index.md"
-TOPIC_INDEX = "topics/index.md"
-ESSAY_INDEX = "essays/index.md"
-CASE_INDEX = "case-studies/index.md"
-ACTORS = "actors/index.md"
-GRAPH = "graph.md"
-TIMELINE = "timeline.md"
-
-
-def topic_page(slug: str) -> str:
-    return f"topics/{slug}.md"
-
-
-def essay_page(slug: str) -> str:
-    return f"essays/{slug}.md"
-
-
-def case_page(cid: str) -> str:
-    return f"case-studies/{cid}.md"
+from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
 
 
 @dataclass(frozen=True)
@@ -96,8 +76,6 @@ class KnowledgeBase:
     related: dict[str, list[Related]]
     mentions: list[Mention]
     backlinks: dict[str, list[Mention]]
-    problems: list[Problem] = field(default_factory=list)
-    emitted: list[tuple[str, str]] = field(default_factory=list)  # (from page, to key), filled by render
 
     @cached_property
     def topic(self) -> dict[str, Topic]:
@@ -132,19 +110,6 @@ class KnowledgeBase:
     def section_key(self, essay: str, i: int) -> str:
         return f"{essay_page(essay)}#{self.section_anchor[(essay, i)]}"
 
-    def href(self, from_page: str, key: str, origin: str = "") -> str:
-        """Relative Markdown link from ``from_page`` to a registered target (phase two)."""
-        page, _, anchor = key.partition("#")
-        if key not in self.targets and page not in self.targets:
-            self.problems.append(Problem(origin or from_page, 0, 0, "link", f"link to unknown target `{key}`", "warning"))
-        elif anchor and key not in self.targets:
-            self.problems.append(Problem(origin or from_page, 0, 0, "link", f"link to unknown anchor `{key}`", "warning"))
-        self.emitted.append((from_page, key))
-        rel = page if page == from_page else relpath(page, posixpath.dirname(from_page))
-        if page == from_page:
-            return f"#{anchor}" if anchor else "#"
-        return f"{rel}#{anchor}" if anchor else rel
-
 
 def excerpt_blocks(section: Section) -> int:
     """How many blocks of a section a topic page shows: the first, and the list it introduces."""
@@ -170,16 +135,6 @@ def featured_sections(routing: Routing, slug: str) -> list[tuple[str, int]]:
         return (f.topics[0] != slug, -f.scores.get(slug, 0.0), order[key])
 
     return sorted(sorted(filed, key=rank)[:FEATURED], key=order.__getitem__)
-
-
-def relpath(path: str, start: str) -> str:
-    """``posixpath.relpath`` for site-relative paths, without its filesystem calls (this runs per link)."""
-    a = [p for p in path.split("/") if p]
-    b = [p for p in start.split("/") if p]
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
-        n += 1
-    return "/".join([".."] * (len(b) - n) + a[n:]) or "."
 
 
 def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:

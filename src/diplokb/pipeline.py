@@ -16,7 +16,7 @@ from .inputs import MAX_ESSAY_BYTES, decode_essay, listing, read_limited
 from .link import KnowledgeBase, build
 from .model import EssayMeta, Topic, check_slug, load_essay_meta, load_topics
 from .parse import Essay, parse_text
-from .render import render
+from .render import knowledge_json, render
 from .text import name_slug
 
 _PARSE_CACHE: dict[str, tuple[str, Essay, list[Problem]]] = {}  # path -> (content hash, parsed essay, notes)
@@ -134,5 +134,6 @@ def check(content_dir: Path, seeds_dir: Path, require_references: bool = False) 
 def run(content_dir: Path, seeds_dir: Path, directory_urls: bool = True, require_references: bool = False) -> Result:
     loaded = check(content_dir, seeds_dir, require_references)
     kb = build(loaded.essays, loaded.topics, loaded.meta)
-    pages, knowledge = render(kb, directory_urls)
-    return Result(kb, pages, knowledge, loaded.warnings + kb.problems)
+    site = render(kb, directory_urls)
+    pages = {pg.path: pg.markdown() for pg in site.pages}
+    return Result(kb, pages, knowledge_json(kb, site.pages, directory_urls), loaded.warnings + list(site.problems))

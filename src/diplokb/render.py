@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
+from .errors import Problem
 from .graph import matrix_html
-from .link import (
+from .link import KnowledgeBase, excerpt_blocks, featured_sections
+from .model import CaseStudy
+from .parse import Block, Essay
+from .timeline import PALETTE, rows_of, timeline_html
+from .urls import (
     ACTORS,
     CASE_INDEX,
     ESSAY_INDEX,
@@ -24,17 +30,14 @@ from .link import (
     HOME,
     TIMELINE,
     TOPIC_INDEX,
-    KnowledgeBase,
     case_page,
     essay_page,
-    excerpt_blocks,
-    featured_sections,
-    relpath,
+    html_href,
+    md_href,
+    site_url,
     topic_page,
+    url_of,
 )
-from .model import CaseStudy
-from .parse import Block, Essay
-from .timeline import PALETTE, rows_of, timeline_html
 
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
 _ALWAYS = set("\\`*_{}[]()#|!<>&~^=$")
@@ -58,32 +61,6 @@ def attr(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=True)
 
 
-def url_of(page: str, directory_urls: bool = True) -> str:
-    """Site URL of a source page, as MkDocs computes it."""
-    if not page.endswith(".md"):
-        return page
-    stem = page[:-3]
-    if directory_urls:
-        if stem == "index":
-            return ""
-        if stem.endswith("/index"):
-            return stem[: -len("index")]
-        return stem + "/"
-    return stem + ".html"
-
-
-def _rel_url(from_page: str, key: str, directory_urls: bool) -> str:
-    page, _, anchor = key.partition("#")
-    a, b = url_of(from_page, directory_urls), url_of(page, directory_urls)
-    base = posixpath.dirname(a) if not a.endswith("/") else a.rstrip("/")
-    rel = relpath(b, base) if b != a else ""
-    if b.endswith("/") and rel and not rel.endswith("/") and rel != ".":
-        rel += "/"
-    if rel == ".":
-        rel = "./"
-    return f"{rel}#{anchor}" if anchor else (rel or "./")
-
-
 # Material's search leaves out a heading's section, or an element, marked data-search-exclude:
 # lists of links, tables of facts, graphs and copies of essay passages stay out of the index, so
 # a search finds the page about a thing, and the essay passage itself, first.
@@ -99,12 +76,15 @@ def nosearch(markdown: str, cls: str = "") -> str:
     return f"<div{c} {NOSEARCH} markdown>\n\n{markdown}\n\n</div>"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Page:
+    """A generated page, and the links it makes (``page#anchor`` keys), for ``knowledge.json``."""
+
     path: str
     title: str
     description: str
     body: str
+    links: tuple[str, ...] = ()
 
     def markdown(self) -> str:
         desc = self.description.strip()
@@ -114,20 +94,36 @@ class Page:
 
 
 class Renderer:
+    """Builds the pages from the linked knowledge base, which it only reads.
+
+    Every link goes through :meth:`href`, which checks it against the link stage's index (phase
+    two of the two-phase resolution) and records it for the page being built."""
+
     def __init__(self, kb: KnowledgeBase, directory_urls: bool = True) -> None:
         self.kb = kb
         self.directory_urls = directory_urls
         self.topics = kb.topic
         self.essays = kb.essay
+        self.problems: list[Problem] = []
+        self._made: list[str] = []  # links of the page being built
 
     # -- helpers -----------------------------------------------------------------------------
+    def href(self, page: str, key: str, origin: str = "") -> str:
+        target = key.partition("#")[0]
+        if key not in self.kb.targets and target not in self.kb.targets:
+            self.problems.append(Problem(origin or page, 0, 0, "link", f"link to unknown target `{key}`", "warning"))
+        elif key != target and key not in self.kb.targets:
+            self.problems.append(Problem(origin or page, 0, 0, "link", f"link to unknown anchor `{key}`", "warning"))
+        self._made.append(key)
+        return md_href(page, key)
+
     def link(self, page: str, key: str, text: str, origin: str = "") -> str:
-        return f"[{esc(text)}]({self.kb.href(page, key, origin)})"
+        return f"[{esc(text)}]({self.href(page, key, origin)})"
 
     def url(self, page: str, key: str) -> str:
-        """Final relative URL, for raw HTML (SVG) where MkDocs does not rewrite links."""
-        self.kb.href(page, key)  # resolve and record
-        return _rel_url(page, key, self.directory_urls)
+        """Final relative URL, for raw HTML where MkDocs does not rewrite links."""
+        self.href(page, key)  # resolve and record
+        return html_href(page, key, self.directory_urls)
 
     def _text_with_terms(self, page: str, text: str, hits: list[tuple[int, int, str]], skip: str | None, origin: str) -> str:
         out, prev = [], 0
@@ -509,16 +505,21 @@ class Renderer:
             "\n".join(lines),
         )
 
+    def build(self, make: Callable[[], Page]) -> Page:
+        """One page, with the links it made."""
+        self._made = []
+        page = make()
+        return replace(page, links=tuple(self._made))
+
     def all_pages(self) -> list[Page]:
-        pages = [self.home(), self.topic_index(), self.essay_index()]
-        pages += [self.topic(t.slug) for t in self.kb.topics]
-        pages += [self.essay(e.slug) for e in self.kb.essays]
-        pages.append(self.case_index())
-        pages += [self.case(c) for c in sorted(self.kb.cases)]
-        pages.append(self.timeline())
-        pages.append(self.actors())
-        pages.append(self.graph())
-        return pages
+        kb = self.kb
+        makers: list[Callable[[], Page]] = [self.home, self.topic_index, self.essay_index]
+        makers += [partial(self.topic, t.slug) for t in kb.topics]
+        makers += [partial(self.essay, e.slug) for e in kb.essays]
+        makers.append(self.case_index)
+        makers += [partial(self.case, c) for c in sorted(kb.cases)]
+        makers += [self.timeline, self.actors, self.graph]
+        return [self.build(m) for m in makers]
 
 
 def _ek(name: str) -> str:
@@ -563,7 +564,8 @@ def page_sources(kb: KnowledgeBase) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, Any]:
+def knowledge_json(kb: KnowledgeBase, pages: Sequence[Page], directory_urls: bool = True) -> dict[str, Any]:
+    """The machine-readable export: what the stages returned, and the links the pages made."""
     u = lambda page: url_of(page, directory_urls)  # noqa: E731
     essays = []
     for e in kb.essays:
@@ -614,18 +616,24 @@ def knowledge_json(kb: KnowledgeBase, directory_urls: bool = True) -> dict[str, 
     ]
     links = []
     seen: set[tuple[str, str]] = set()
-    for frm, key in kb.emitted:
-        page, _, anchor = key.partition("#")
-        pair = (u(frm), u(page) + (f"#{anchor}" if anchor else ""))
-        if pair not in seen:
-            seen.add(pair)
-            links.append({"from": pair[0], "to": pair[1]})
+    for pg in pages:
+        for key in pg.links:
+            pair = (u(pg.path), site_url(key, directory_urls))
+            if pair not in seen:
+                seen.add(pair)
+                links.append({"from": pair[0], "to": pair[1]})
     anchors = [{"url": u(t.page) + (f"#{t.anchor}" if t.anchor else ""), "title": t.title, "kind": t.kind} for t in kb.targets.values()]
     return {"essays": essays, "topics": topics, "case_studies": cases, "anchors": anchors, "links": links}
 
 
-def render(kb: KnowledgeBase, directory_urls: bool = True) -> tuple[dict[str, str], dict[str, Any]]:
-    """All pages as ``{path: markdown}``, and the ``knowledge.json`` export."""
+@dataclass(frozen=True)
+class Rendered:
+    pages: tuple[Page, ...]
+    problems: tuple[Problem, ...]  # links to targets the link stage never registered
+
+
+def render(kb: KnowledgeBase, directory_urls: bool = True) -> Rendered:
+    """Every page of the site, each with the links it made; nothing of ``kb`` is changed."""
     r = Renderer(kb, directory_urls)
-    pages = {pg.path: pg.markdown() for pg in r.all_pages()}
-    return pages, knowledge_json(kb, directory_urls)
+    pages = tuple(r.all_pages())
+    return Rendered(pages, tuple(r.problems))

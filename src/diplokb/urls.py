@@ -1,0 +1,85 @@
+"""Where every generated page lives and how pages link to each other: the one authority.
+
+Page paths are MkDocs source paths (``topics/peacekeeping.md``); :func:`url_of` turns them into
+site URLs the way MkDocs does, and :func:`md_href` / :func:`html_href` give the relative link
+from one page to another. Links, the navigation, the graph, the timeline and the exports all
+come through here, so a change of layout is made once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.md"
+TOPIC_INDEX = "topics/index.md"
+ESSAY_INDEX = "essays/index.md"
+CASE_INDEX = "case-studies/index.md"
+ACTORS = "actors/index.md"
+GRAPH = "graph.md"
+TIMELINE = "timeline.md"
+# The site's own pages, and the page names they take in each folder (reserved for them).
+SITE_PAGES = (HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH, TIMELINE)
+
+
+def topic_page(slug: str) -> str:
+    return f"topics/{slug}.md"
+
+
+def essay_page(slug: str) -> str:
+    return f"essays/{slug}.md"
+
+
+def case_page(cid: str) -> str:
+    return f"case-studies/{cid}.md"
+
+
+def relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for site-relative paths, without its filesystem calls (this runs per link)."""
+    a = [p for p in path.split("/") if p]
+    b = [p for p in start.split("/") if p]
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return "/".join([".."] * (len(b) - n) + a[n:]) or "."
+
+
+def url_of(page: str, directory_urls: bool = True) -> str:
+    """Site URL of a source page, as MkDocs computes it."""
+    if not page.endswith(".md"):
+        return page
+    stem = page[:-3]
+    if directory_urls:
+        if stem == "index":
+            return ""
+        if stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+    return stem + ".html"
+
+
+def md_href(from_page: str, key: str) -> str:
+    """Relative Markdown link from one source page to ``page#anchor`` (MkDocs rewrites it to a URL)."""
+    page, _, anchor = key.partition("#")
+    if page == from_page:
+        return f"#{anchor}" if anchor else "#"
+    rel = relpath(page, posixpath.dirname(from_page))
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+def html_href(from_page: str, key: str, directory_urls: bool) -> str:
+    """Final relative URL, for raw HTML where MkDocs does not rewrite links."""
+    page, _, anchor = key.partition("#")
+    a, b = url_of(from_page, directory_urls), url_of(page, directory_urls)
+    base = posixpath.dirname(a) if not a.endswith("/") else a.rstrip("/")
+    rel = relpath(b, base) if b != a else ""
+    if b.endswith("/") and rel and not rel.endswith("/") and rel != ".":
+        rel += "/"
+    if rel == ".":
+        rel = "./"
+    return f"{rel}#{anchor}" if anchor else (rel or "./")
+
+
+def site_url(key: str, directory_urls: bool = True) -> str:
+    """Site-relative URL of ``page#anchor``, as exported in ``knowledge.json``."""
+    page, _, anchor = key.partition("#")
+    return url_of(page, directory_urls) + (f"#{anchor}" if anchor else "")
