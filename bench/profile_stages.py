@@ -29,12 +29,13 @@ from bench.corpus import REPO, build_scale
 
 def profile_stages(content: Path, seeds: Path, top: int = 12) -> str:
     from diplokb import pipeline
+    from diplokb.cache import BuildCache
     from diplokb.link import build
     from diplokb.model import load_essay_meta, load_topics
     from diplokb.render import render
     from diplokb.route import route
 
-    pipeline._PARSE_CACHE.clear()
+    cache = BuildCache()
     out = io.StringIO()
     state: dict[str, Any] = {}
 
@@ -49,11 +50,16 @@ def profile_stages(content: Path, seeds: Path, top: int = 12) -> str:
         stats.sort_stats("tottime").print_stats(top)
         return result
 
-    state["essays"], _ = stage("parse", lambda: pipeline.load_essays(seeds))
-    state["meta"] = load_essay_meta(seeds / "essays.yaml")
-    state["topics"] = stage("load", lambda: load_topics(content, state["essays"]))
-    # As pipeline.run: link.build files the sections itself (route), sharing its scan of the text.
-    state["kb"] = stage("route + link", lambda: build(state["essays"], state["topics"], state["meta"]))
+    state["essays"], _ = stage("parse", lambda: pipeline.load_essays(seeds, cache))
+    state["meta"] = load_essay_meta(seeds / "essays.yaml", cache)
+    state["topics"] = stage("load", lambda: load_topics(content, state["essays"], cache=cache))
+
+    def route_and_link() -> Any:  # as pipeline.run: one scan of the text, shared by route and link
+        _matcher, hits = pipeline.scan(state["essays"], state["topics"], cache)
+        routing = route(state["essays"], state["topics"], _matcher, hits)
+        return build(state["essays"], state["topics"], state["meta"], routing, hits, cache)
+
+    state["kb"] = stage("route + link", route_and_link)
     stage("render", lambda: render(state["kb"]))
     stage("route alone (again, for comparison)", lambda: route(state["essays"], state["topics"]))
     # Keep only the table rows: cProfile's header lines repeat for every stage.

@@ -48,7 +48,7 @@ import bench.corpus
 from bench.corpus import REPO, Corpus, build_scale, config_text
 
 ENV = {**{k: v for k, v in os.environ.items() if k != "DIPLOKB_OFFLINE"}, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
-STAGES = ("parse", "load", "route + link", "render")  # as pipeline.run: link.build routes the sections itself
+STAGES = ("parse", "load", "route + link", "render")  # as pipeline.run: scan terms, route, link
 EXTRA = ("route alone",)  # a separate route() call after the run, for its growth; not in the total
 OLD_STAGES = ("route", "link")  # figures saved before route and link were timed as pipeline.run runs them
 
@@ -61,9 +61,10 @@ def pipeline_child(content: Path, seeds: Path, trace: bool) -> dict[str, float]:
     import resource
     import tracemalloc
 
+    from diplokb.cache import BuildCache
     from diplokb.link import build
     from diplokb.model import load_essay_meta, load_topics
-    from diplokb.pipeline import load_essays
+    from diplokb.pipeline import load_essays, scan
     from diplokb.render import render
     from diplokb.route import route
 
@@ -75,13 +76,15 @@ def pipeline_child(content: Path, seeds: Path, trace: bool) -> dict[str, float]:
     def mark() -> None:
         t.append((time.perf_counter(), time.process_time()))
 
+    cache = BuildCache()
     mark()
-    essays, _warnings = load_essays(seeds)
+    essays, _warnings = load_essays(seeds, cache)
     mark()
-    meta = load_essay_meta(seeds / "essays.yaml")
-    topics = load_topics(content, essays)
+    meta = load_essay_meta(seeds / "essays.yaml", cache)
+    topics = load_topics(content, essays, cache=cache)
     mark()
-    kb = build(essays, topics, meta)
+    matcher, hits = scan(essays, topics, cache)
+    kb = build(essays, topics, meta, route(essays, topics, matcher, hits), hits, cache)
     mark()
     pages = render(kb).pages
     mark()

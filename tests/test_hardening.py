@@ -582,8 +582,10 @@ def test_memory_stays_flat_over_many_saves(project: Path) -> None:
     import gc
     import tracemalloc
 
-    from diplokb import pipeline, yamlsafe
+    from diplokb import pipeline
+    from diplokb.cache import BuildCache
 
+    cache = BuildCache()  # what the plugin keeps for a serve session
     content, seeds = project / "content", project / "seeds"
     topic = content / "topics/peacekeeping.yaml"
     essay = seeds / f"{NB}.txt"
@@ -592,7 +594,7 @@ def test_memory_stays_flat_over_many_saves(project: Path) -> None:
     def save(i: int) -> None:
         topic.write_text(t0.replace("Peacekeeping sends", f"Peacekeeping ({i}) sends"), encoding="utf-8")
         essay.write_text(e0 + f"\nSave number {i} about peacekeeping missions.\n", encoding="utf-8")
-        pipeline.run(content, seeds)
+        pipeline.run(content, seeds, cache=cache)
 
     tracemalloc.start()
     try:
@@ -606,22 +608,24 @@ def test_memory_stays_flat_over_many_saves(project: Path) -> None:
         grown = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    mine = [k for k in yamlsafe._CACHE if str(project) in k]
-    assert len(mine) == 1 + len(list((content / "topics").glob("*.yaml")))  # one version per file (and essays.yaml)
-    assert len([k for k in pipeline._PARSE_CACHE if str(project) in k]) == 2
+    assert len(cache.composed) == 1 + len(list((content / "topics").glob("*.yaml")))  # one version per file (and essays.yaml)
+    assert len(cache.parsed) == 2 and len(cache.quotes) == 2 and len(cache.scans) == 4 and len(cache.matchers) <= 4
     assert grown < 300_000, grown  # 30 saves; before, each kept about 120 KB
 
 
 def test_deleted_essay_leaves_the_cache(project: Path) -> None:
+    """An essay deleted under serve leaves every cache of the session."""
     from diplokb import pipeline
+    from diplokb.cache import BuildCache
 
+    cache = BuildCache()
     extra = project / "seeds/extra.txt"
     shutil.copy(project / "seeds" / f"{FR}.txt", extra)
-    pipeline.load_essays(project / "seeds")
-    assert str(extra) in pipeline._PARSE_CACHE
+    pipeline.run(project / "content", project / "seeds", cache=cache)
+    assert str(extra) in cache.parsed and ("topics", str(extra)) in cache.scans
     extra.unlink()
-    pipeline.load_essays(project / "seeds")
-    assert str(extra) not in pipeline._PARSE_CACHE
+    pipeline.run(project / "content", project / "seeds", cache=cache)
+    assert str(extra) not in cache.parsed and ("topics", str(extra)) not in cache.scans
 
 
 def test_file_vanishing_during_a_rebuild_is_a_message(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

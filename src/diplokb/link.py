@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
+from .cache import BuildCache
 from .match import TermMatcher
 from .model import CaseStudy, EssayMeta, Topic
 from .parse import Essay, Section
-from .route import Routing, SectionHits, route, section_hits, topic_matcher
+from .route import Routing, SectionHits
 from .text import UniqueSlugs, slugify
 from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
 
@@ -213,47 +212,19 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
     return out
 
 
-# Matchers and per-essay scans, kept across rebuilds (``mkdocs serve``): an edit that changes no
-# term and no essay (a summary, a case study's years...) then scans no text again. Parsed essays
-# are cached objects too, so an unchanged essay is the very same object.
-_MATCHERS: dict[tuple[Any, ...], TermMatcher] = {}
-_SCANS: dict[tuple[Any, ...], tuple[tuple[Any, ...], Essay, list[Any]]] = {}
-
-
-def _cached_matcher(key: tuple[Any, ...], make: Callable[[], TermMatcher]) -> TermMatcher:
-    if key not in _MATCHERS:
-        if len(_MATCHERS) > 8:
-            _MATCHERS.clear()
-        _MATCHERS[key] = make()
-    return _MATCHERS[key]
-
-
-def _cached_scan(key: tuple[Any, ...], essay: Essay, scan: Callable[[Section], Any]) -> list[Any]:
-    """``scan`` of every section of ``essay``, reused while the essay object and ``key`` are the same."""
-    # One entry per (kind of scan, essay file), replaced when the terms or the essay change: memory stays flat.
-    k = (key[0], essay.slug, essay.path)
-    hit = _SCANS.get(k)
-    if hit is not None and hit[0] == key and hit[1] is essay:
-        return hit[2]
-    if len(_SCANS) > 20_000:
-        _SCANS.clear()
-    out = [scan(s) for s in essay.sections]
-    _SCANS[k] = (key, essay, out)
-    return out
-
-
 def build(
-    essays: list[Essay], topics: list[Topic], meta: dict[str, EssayMeta] | None = None, routing: Routing | None = None
+    essays: list[Essay],
+    topics: list[Topic],
+    meta: dict[str, EssayMeta],
+    routing: Routing,
+    hits: dict[tuple[str, int], SectionHits],
+    cache: BuildCache | None = None,
 ) -> KnowledgeBase:
-    """Register every target, find mentions, compute related topics and backlinks."""
-    meta = meta or {}
-    terms = tuple((t.slug, t.title, *t.terms) for t in topics)
-    matcher = _cached_matcher(("topics", terms), lambda: topic_matcher(topics))
-    all_hits = {}
-    for e in essays:
-        for i, sh in enumerate(_cached_scan(("topics", terms), e, lambda s: section_hits(matcher, s))):
-            all_hits[(e.slug, i)] = sh
-    routing = routing or route(essays, topics, matcher, all_hits)
+    """Stage 4, link: register every target (phase one), then find mentions, related topics and backlinks.
+
+    ``routing`` and ``hits`` are what the route stage returned; nothing given is changed."""
+    cache = cache if cache is not None else BuildCache()
+    all_hits = hits
     targets: dict[str, Target] = {}
     for page, title in (
         (HOME, "Home"),
@@ -300,9 +271,9 @@ def build(
     term_hits: dict[tuple[str, int], list[tuple[int, int, int, int, str]]] = {}
     cited_in: dict[tuple[str, int], list[str]] = defaultdict(list)
     names = tuple((e.name, k) for k, e in entities.items())
-    entity_matcher = _cached_matcher(("entities", names), lambda: TermMatcher(names))
+    entity_matcher = cache.matcher(("entities", names), lambda: TermMatcher(names))
     entity_mentions = {
-        e.slug: _cached_scan(("entities", names), e, lambda s: list(dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain()))))
+        e.slug: cache.per_section("entities", names, e, lambda s: list(dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain()))))
         for e in essays
     }
     tmap = {t.slug: t for t in topics}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache
 from .errors import ContentError, Problem, Report
 from .inputs import listing
 from .parse import Essay
@@ -391,7 +392,7 @@ class _Refs:
     sources: list[tuple[CaseStudy, Node, Node, str]] = field(default_factory=list)
 
 
-def load_topic(path: Path, report: Report, refs: _Refs, require_references: bool = False) -> Topic | None:
+def load_topic(path: Path, report: Report, refs: _Refs, require_references: bool = False, cache: BuildCache | None = None) -> Topic | None:
     """Load one topic file, adding its problems to ``report``."""
     spath = str(path)
     slug = slugify(path.stem)
@@ -400,7 +401,7 @@ def load_topic(path: Path, report: Report, refs: _Refs, require_references: bool
         report.error(spath, 0, 0, "", f"topic file name {why}")
         return None
     try:
-        _text, root = load_file(path)
+        _text, root = load_file(path, cache.composed if cache else None)
     except ContentError as exc:
         report.problems.extend(exc.problems)
         return None
@@ -467,13 +468,10 @@ def topic_files(content_dir: Path, report: Report | None = None) -> list[Path]:
     return files
 
 
-_QUOTE_INDEX: dict[tuple[str, str], tuple[Essay, str, list[tuple[int, int, int]]]] = {}
-
-
-def _quote_index(e: Essay) -> tuple[str, list[tuple[int, int, int]]]:
-    """An essay's normalised full text and (offset, line, section) marks, kept while the parsed essay is the same."""
-    hit = _QUOTE_INDEX.get((e.slug, e.path))
-    if hit is not None and hit[0] is e:  # parsed essays are cached objects: same object, same text
+def _quote_index(e: Essay, cache: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None) -> tuple[str, list[tuple[int, int, int]]]:
+    """An essay's normalised full text and (offset, line, section) marks, reused while the parsed essay is the same."""
+    hit = cache.get(e.path) if cache is not None else None
+    if hit is not None and hit[0] is e:  # parsed essays come from the build cache: same object, same text
         return hit[1], hit[2]
     parts: list[str] = []
     marks: list[tuple[int, int, int]] = []
@@ -486,15 +484,16 @@ def _quote_index(e: Essay) -> tuple[str, list[tuple[int, int, int]]]:
                 parts.append(t)
                 offset += len(t) + 1
     text = " ".join(parts)
-    if len(_QUOTE_INDEX) > 10_000:
-        _QUOTE_INDEX.clear()
-    _QUOTE_INDEX[(e.slug, e.path)] = (e, text, marks)
+    if cache is not None:
+        cache[e.path] = (e, text, marks)
     return text, marks
 
 
-def locate_quote(e: Essay, quote: str) -> tuple[int, int] | None:
+def locate_quote(
+    e: Essay, quote: str, cache: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None = None
+) -> tuple[int, int] | None:
     """(line, section index) where ``quote`` occurs in the essay, whitespace- and quote-style-insensitive; None if absent."""
-    text, marks = _quote_index(e)
+    text, marks = _quote_index(e, cache)
     q = normalize_quote(quote)
     at = text.find(q) if q else -1
     if at < 0:
@@ -509,6 +508,7 @@ def load_topics(
     unreadable: set[str] | None = None,
     require_references: bool = False,
     report: Report | None = None,
+    cache: BuildCache | None = None,
 ) -> list[Topic]:
     """Load and cross-check every topic file; raise :class:`ContentError` listing every error.
 
@@ -520,11 +520,11 @@ def load_topics(
     topics: list[Topic] = []
     files = topic_files(content_dir, report)
     for path in files:
-        t = load_topic(path, report, refs, require_references)
+        t = load_topic(path, report, refs, require_references, cache)
         if t is not None:
             topics.append(t)
     # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
-    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files}, unreadable)
+    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files}, unreadable, cache.quotes if cache else None)
     report.raise_if_errors()
     return sorted(topics, key=lambda t: t.title.casefold())
 
@@ -536,6 +536,7 @@ def check_references(
     report: Report,
     existing: set[str] | None = None,
     unreadable: set[str] | None = None,
+    quotes: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None = None,
 ) -> None:
     by_slug: dict[str, Topic] = {}
     for t in topics:
@@ -573,7 +574,7 @@ def check_references(
                 cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(by_essay))}"
             )
             continue
-        found = locate_quote(by_essay[cs.source.essay], cs.source.quote)
+        found = locate_quote(by_essay[cs.source.essay], cs.source.quote, quotes)
         if found is None:
             line, col = pos(qnode)
             report.error(
@@ -587,7 +588,7 @@ def check_references(
         cs.source.line, cs.source.section = found
 
 
-def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
+def load_essay_meta(path: Path, cache: BuildCache | None = None) -> dict[str, EssayMeta]:
     """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``."""
     if not path.is_file():
         return {}
@@ -596,7 +597,7 @@ def load_essay_meta(path: Path) -> dict[str, EssayMeta]:
             Problem(str(path), 0, 0, "", f"symbolic link to a file outside {path.parent}: refused; copy the file in instead")
         )
     report = Report()
-    _text, root = load_file(path)
+    _text, root = load_file(path, cache.composed if cache else None)
     if root is None:
         return {}
     w = _Walker(str(path), report)

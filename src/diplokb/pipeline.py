@@ -1,7 +1,8 @@
 """The stages wired together: parse -> model -> route -> link -> render.
 
-Parse results are cached by the essay's content hash, so a rebuild after a YAML edit (the
-common case under ``mkdocs serve``) re-reads no essay.
+Each stage is a function of what the ones before it returned. What a rebuild can reuse (parsed
+essays, composed YAML, term scans) sits in a :class:`~diplokb.cache.BuildCache` that the caller
+owns and passes in: the plugin keeps one for a serve session, each CLI run makes its own.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache
 from .errors import ContentError, Problem, Report
 from .inputs import MAX_ESSAY_BYTES, decode_essay, listing, read_limited
 from .link import KnowledgeBase, build
+from .match import TermMatcher
 from .model import EssayMeta, Topic, check_slug, load_essay_meta, load_topics
 from .parse import Essay, parse_text
 from .render import knowledge_json, render
+from .route import SectionHits, route, section_hits, topic_matcher
 from .text import name_slug
-
-_PARSE_CACHE: dict[str, tuple[str, Essay, list[Problem]]] = {}  # path -> (content hash, parsed essay, notes)
-_PARSE_CACHE_MAX = 4096
 
 
 @dataclass
@@ -35,8 +36,11 @@ def essay_files(seeds_dir: Path) -> list[Path]:
     return listing(seeds_dir, (".txt",), "an essay")[0]
 
 
-def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
-    """Parse every ``*.txt`` in ``seeds_dir`` (cached by content); errors and warnings about odd essays."""
+def load_essays(seeds_dir: Path, cache: BuildCache | None = None) -> tuple[list[Essay], list[Problem]]:
+    """Stage 1, parse: every ``*.txt`` in ``seeds_dir``; errors and warnings about odd essays.
+
+    An essay whose bytes are unchanged since the build that filled ``cache`` is not parsed again."""
+    parsed = cache.parsed if cache is not None else {}
     essays: list[Essay] = []
     files, problems = listing(seeds_dir, (".txt",), "an essay")
     slugs: dict[str, Path] = {}
@@ -58,7 +62,7 @@ def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
         slugs[slug] = path
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         # One entry per file, replaced when the file changes: memory stays flat over any number of saves.
-        hit = _PARSE_CACHE.get(str(path))
+        hit = parsed.get(str(path))
         if hit is not None and hit[0] == digest and hit[1].slug == slug:
             essay, notes = hit[1], hit[2]
         else:
@@ -69,17 +73,11 @@ def load_essays(seeds_dir: Path) -> tuple[list[Essay], list[Problem]]:
                 continue
             essay = parse_text(text)
             essay.path, essay.slug = str(path), slug
-            if len(_PARSE_CACHE) >= _PARSE_CACHE_MAX:
-                _PARSE_CACHE.clear()
-            _PARSE_CACHE[str(path)] = (digest, essay, notes)
+            parsed[str(path)] = (digest, essay, notes)
         problems += notes
         if not essay.sections or not any(s.blocks for s in essay.sections):
             problems.append(Problem(str(path), 1, 1, "", "essay has no paragraphs; its page says so", "warning"))
         essays.append(essay)
-    # Files deleted from this folder leave the cache.
-    listed = {str(p) for p in files}
-    for key in [k for k in _PARSE_CACHE if Path(k).parent == seeds_dir and k not in listed]:
-        del _PARSE_CACHE[key]
     return essays, problems
 
 
@@ -91,12 +89,12 @@ class Loaded:
     warnings: list[Problem]
 
 
-def check(content_dir: Path, seeds_dir: Path, require_references: bool = False) -> Loaded:
+def check(content_dir: Path, seeds_dir: Path, require_references: bool = False, cache: BuildCache | None = None) -> Loaded:
     """Load and validate everything; raises :class:`ContentError` listing every error.
 
     ``require_references``: a case study without references is an error rather than a warning.
     """
-    essays, found = load_essays(seeds_dir)
+    essays, found = load_essays(seeds_dir, cache)
     problems = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity != "error"]
     content_outside = content_dir.is_symlink() and not content_dir.resolve().is_relative_to(content_dir.parent.resolve())
@@ -112,7 +110,7 @@ def check(content_dir: Path, seeds_dir: Path, require_references: bool = False) 
     meta: dict[str, EssayMeta] = {}
     try:
         if not seeds_outside:  # nothing is read from a folder outside the project (listing said so already)
-            meta = load_essay_meta(seeds_dir / "essays.yaml")
+            meta = load_essay_meta(seeds_dir / "essays.yaml", cache)
     except ContentError as exc:
         problems += exc.problems
     topics: list[Topic] = []
@@ -120,7 +118,7 @@ def check(content_dir: Path, seeds_dir: Path, require_references: bool = False) 
     failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
         if not content_outside:
-            topics = load_topics(content_dir, essays, failed, require_references, report)
+            topics = load_topics(content_dir, essays, failed, require_references, report, cache)
     except ContentError as exc:
         problems += exc.problems
     warnings += report.warnings
@@ -131,9 +129,30 @@ def check(content_dir: Path, seeds_dir: Path, require_references: bool = False) 
     return Loaded(essays, topics, meta, warnings)
 
 
-def run(content_dir: Path, seeds_dir: Path, directory_urls: bool = True, require_references: bool = False) -> Result:
-    loaded = check(content_dir, seeds_dir, require_references)
-    kb = build(loaded.essays, loaded.topics, loaded.meta)
-    site = render(kb, directory_urls)
+def scan(essays: list[Essay], topics: list[Topic], cache: BuildCache) -> tuple[TermMatcher, dict[tuple[str, int], SectionHits]]:
+    """Every topic-term mention in every section, in one matcher pass: routing weighs them, linking links them.
+
+    Reused per essay while the essay and the term lists are unchanged (an edit to a summary or a
+    case study scans no text again)."""
+    terms = tuple((t.slug, t.title, *t.terms) for t in topics)
+    matcher = cache.matcher(("topics", terms), lambda: topic_matcher(topics))
+    hits: dict[tuple[str, int], SectionHits] = {}
+    for e in essays:
+        per_section = cache.per_section("topics", terms, e, lambda s: section_hits(matcher, s))
+        hits.update({(e.slug, i): h for i, h in enumerate(per_section)})
+    return matcher, hits
+
+
+def run(
+    content_dir: Path, seeds_dir: Path, directory_urls: bool = True, require_references: bool = False, cache: BuildCache | None = None
+) -> Result:
+    """parse -> model -> route -> link -> render, each stage fed what the ones before returned."""
+    cache = cache if cache is not None else BuildCache()
+    loaded = check(content_dir, seeds_dir, require_references, cache)  # parse, model
+    matcher, hits = scan(loaded.essays, loaded.topics, cache)
+    routing = route(loaded.essays, loaded.topics, matcher, hits)  # route
+    kb = build(loaded.essays, loaded.topics, loaded.meta, routing, hits, cache)  # link
+    site = render(kb, directory_urls)  # render
     pages = {pg.path: pg.markdown() for pg in site.pages}
+    cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | {str(seeds_dir / "essays.yaml")})
     return Result(kb, pages, knowledge_json(kb, site.pages, directory_urls), loaded.warnings + list(site.problems))

@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
+from .cache import BuildCache
 from .errors import ContentError
 from .pipeline import run
 from .render import nav, page_sources
@@ -108,6 +109,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
         self.linked = False  # the staging folder holds hard links to the last site (dirty builds)
         self.previous_signature: str = ""
         self.bytecode = _MemoryBytecodeCache()
+        self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
@@ -132,7 +134,13 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
         try:
-            result = run(content, seeds, directory_urls=config.use_directory_urls, require_references=self.config.require_references)
+            result = run(
+                content,
+                seeds,
+                directory_urls=config.use_directory_urls,
+                require_references=self.config.require_references,
+                cache=self.cache,
+            )
         except ContentError as exc:
             msg = f"diplokb: {len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
             if self.serving and self.last_good is not None:

@@ -8,6 +8,7 @@ stays ``"0123"``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.composer import Composer
@@ -76,8 +77,6 @@ def _depth_ok(text: str) -> int | None:
 
 _FAST = getattr(yaml, "CSafeLoader", None)  # libyaml: same node tree and marks, ten times faster
 # path -> (text, node): only the current version of each file, so memory stays flat over any number of saves.
-_CACHE: dict[str, tuple[str, Node | None]] = {}
-_CACHE_MAX = 4096
 
 
 def _refuse_aliases(text: str) -> None:
@@ -97,11 +96,13 @@ def _compose(text: str) -> Node | None:
     return yaml.compose(text, Loader=_FAST)
 
 
-def compose(path: str, text: str) -> Node | None:
-    """Text -> node tree; YAML syntax problems become a :class:`ContentError` with 1-based marks."""
-    hit = _CACHE.get(path)
+def compose(path: str, text: str, cache: dict[str, tuple[str, Any]] | None = None) -> Node | None:
+    """Text -> node tree; YAML syntax problems become a :class:`ContentError` with 1-based marks.
+
+    ``cache`` (path -> (text, node), owned by the caller) skips composing a file whose text is unchanged."""
+    hit = cache.get(path) if cache is not None else None
     if hit is not None and hit[0] == text:
-        return hit[1]
+        return hit[1]  # type: ignore[no-any-return]
     deep = _depth_ok(text)
     if deep is not None:
         raise ContentError(Problem(path, deep, 1, "", f"nested more than {MAX_DEPTH} levels deep"))
@@ -113,9 +114,8 @@ def compose(path: str, text: str) -> Node | None:
         raise ContentError(Problem(path, 0, 0, "", f"invalid YAML: {exc}")) from None
     except RecursionError:
         raise ContentError(Problem(path, 0, 0, "", "nested too deeply to read")) from None
-    if len(_CACHE) >= _CACHE_MAX and path not in _CACHE:
-        _CACHE.clear()
-    _CACHE[path] = (text, node)
+    if cache is not None:
+        cache[path] = (text, node)  # one entry per file: its current version
     return node
 
 
@@ -138,11 +138,11 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     return Problem(path, line, col, "", msg)
 
 
-def load_file(path: Path) -> tuple[str, Node | None]:
+def load_file(path: Path, cache: dict[str, tuple[str, Any]] | None = None) -> tuple[str, Node | None]:
     """Read, size-check, decode and compose one YAML file."""
     data = read_limited(path, MAX_BYTES, "the file")
     text = decode(str(path), data)
-    return text, compose(str(path), text)
+    return text, compose(str(path), text, cache)
 
 
 def pos(node: Node) -> tuple[int, int]:
