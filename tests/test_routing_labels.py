@@ -21,12 +21,13 @@ from diplokb.route import route
 from .conftest import CONTENT, DATA, SEEDS
 
 LABELS = DATA / "routing_labels.yaml"
-FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen"}
+FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen", "holdout": DATA / "holdout"}
 SEED_ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
 # Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse.
-# The goal in issue 9 is 0.92 on both; not reached yet (`pytest -s` prints the misses).
-FLOOR = {"seeds": 0.83, "unseen": 0.88}
+# The goal in issue 9 is 0.92; not reached yet (`pytest -s` prints the misses). The holdout essays
+# (tests/data/holdout/) are measured, never tuned on.
+FLOOR = {"seeds": 0.88, "unseen": 0.91, "holdout": 0.57}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
@@ -61,12 +62,15 @@ def agreement(group: str) -> tuple[float, float, list[str]]:
             jaccard += len(got & want) / len(union) if union else 1
             if got != want:
                 misses.append(f"{e.slug}:{start} {e.sections[i].heading!r}: labelled {sorted(want)}, filed {sorted(got)}")
-        unscored = set(lines) - {max(x for x in lines if x <= section_start(e, i)) for i in range(len(e.sections))}
+        scored = {max(x for x in lines if x <= section_start(e, i)) for i in range(len(e.sections))}
+        # A closing the parser starts a paragraph earlier than the editor would takes in the editor's line.
+        closing = [section_start(e, i) for i, s in enumerate(e.sections) if s.inferred]
+        unscored = {x for x in set(lines) - scored if not (closing and x > min(closing))}
         assert not unscored, f"{e.slug}: labelled lines {sorted(unscored)} start no section"
     return exact / n, jaccard / n, misses
 
 
-@pytest.mark.parametrize("group", ["seeds", "unseen"])
+@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout"])
 def test_routing_agrees_with_editors(group: str) -> None:
     """The router files sections as the labels say, on the seeds and on essays it was never tuned on."""
     exact, jaccard, misses = agreement(group)
@@ -74,10 +78,11 @@ def test_routing_agrees_with_editors(group: str) -> None:
     assert exact >= FLOOR[group], "\n".join(misses)
 
 
-def test_labels_cover_both_shapes_and_unseen_essays() -> None:
-    """The unseen set holds essays of both plain-text shapes, none of them a seed."""
-    unseen = [parse_file(DATA / "unseen" / f"{slug}.txt") for slug in _labels()["unseen"]]
-    assert {e.shape for e in unseen} == {"lines", "blocks"}
-    assert len(unseen) >= 2
-    assert not {e.slug for e in unseen} & {p.stem for p in SEEDS.glob("*.txt")}
-    assert all(Path(e.path).parent == DATA / "unseen" for e in unseen)
+@pytest.mark.parametrize("group", ["unseen", "holdout"])
+def test_labels_cover_both_shapes_and_unseen_essays(group: str) -> None:
+    """The unseen and held-out sets hold essays of both plain-text shapes, none of them a seed."""
+    essays = [parse_file(DATA / group / f"{slug}.txt") for slug in _labels()[group]]
+    assert {e.shape for e in essays} == {"lines", "blocks"}
+    assert len(essays) >= 2
+    assert not {e.slug for e in essays} & {p.stem for p in SEEDS.glob("*.txt")}
+    assert all(Path(e.path).parent == DATA / group for e in essays)
