@@ -34,6 +34,7 @@ def profile_stages(content: Path, seeds: Path, top: int = 12) -> str:
     from diplokb.model import load_essay_meta, load_topics
     from diplokb.render import render
     from diplokb.route import route
+    from diplokb.sources import load_essays
 
     cache = BuildCache()
     out = io.StringIO()
@@ -50,7 +51,7 @@ def profile_stages(content: Path, seeds: Path, top: int = 12) -> str:
         stats.sort_stats("tottime").print_stats(top)
         return result
 
-    state["essays"], _ = stage("parse", lambda: pipeline.load_essays(seeds, cache))
+    state["essays"], _ = stage("parse", lambda: load_essays(seeds, cache))
     state["meta"] = load_essay_meta(seeds / "essays.yaml", cache)
     state["topics"] = stage("load", lambda: load_topics(content, state["essays"], cache=cache))
 

@@ -64,9 +64,10 @@ def pipeline_child(content: Path, seeds: Path, trace: bool) -> dict[str, float]:
     from diplokb.cache import BuildCache
     from diplokb.link import build
     from diplokb.model import load_essay_meta, load_topics
-    from diplokb.pipeline import load_essays, scan
+    from diplokb.pipeline import scan
     from diplokb.render import render
     from diplokb.route import route
+    from diplokb.sources import load_essays
 
     if trace:
         tracemalloc.start()

@@ -11,7 +11,8 @@ from types import ModuleType
 import pytest
 
 from diplokb.model import load_topics
-from diplokb.pipeline import load_essays, run
+from diplokb.pipeline import run
+from diplokb.sources import load_essays
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,14 +7,14 @@ import posixpath
 import pytest
 
 from diplokb.link import featured_sections
-from diplokb.parse import parse_file
 from diplokb.pipeline import run
 from diplokb.render import Renderer, render
+from diplokb.sources import load_essay
 from diplokb.urls import essay_page, relpath, topic_page
 
 from .conftest import CONTENT, SEEDS
 
-ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 KB = run(CONTENT, SEEDS).kb
 
 

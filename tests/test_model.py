@@ -12,13 +12,13 @@ import pytest
 
 from diplokb.errors import ContentError
 from diplokb.model import check_slug, json_schema, load_topics
-from diplokb.parse import parse_file
 from diplokb.render import esc
+from diplokb.sources import load_essay
 from diplokb.text import UniqueSlugs, slugify
 
 from .conftest import CONTENT, SEEDS
 
-ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 QUOTE = "One noteworthy example is the North Atlantic Treaty Organization (NATO)."
 
 GOOD = f"""\

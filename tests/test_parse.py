@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diplokb.cli import main as cli_main
-from diplokb.parse import essay_lines, is_debris, is_heading_like, normalize_newlines, parse_file, parse_text
+from diplokb.parse import essay_lines, is_debris, is_heading_like, normalize_newlines, parse_text
+from diplokb.sources import load_essay
 
 from .conftest import DATA, SEEDS
 
@@ -27,7 +28,7 @@ def headings(essay) -> list[tuple[int, str | None]]:
 @pytest.mark.parametrize("path", [FOREIGN, NATION], ids=lambda p: p.stem)
 def test_golden(path: Path) -> None:
     """Parsing a seed essay gives exactly its reviewed golden structure."""
-    got = parse_file(path).to_json()
+    got = load_essay(path).to_json()
     golden = GOLDEN / f"{path.stem}.json"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -36,7 +37,7 @@ def test_golden(path: Path) -> None:
 
 def test_seed_without_title_line() -> None:
     """The one-paragraph-per-line essay opens with prose: no title, an opening section without heading."""
-    e = parse_file(FOREIGN)
+    e = load_essay(FOREIGN)
     assert e.shape == "lines"
     assert e.title is None
     assert e.sections[0].heading is None and e.sections[0].line == 1
@@ -45,7 +46,7 @@ def test_seed_without_title_line() -> None:
 
 def test_seed_with_title_line() -> None:
     """The blank-line essay has its first line as title and drops the three 'See also' lines."""
-    e = parse_file(NATION)
+    e = load_essay(NATION)
     assert e.shape == "blocks"
     assert e.title == "Enhancing Stability through Military Diplomacy and Nation-Building"
     assert [d.line for d in e.dropped] == [41, 85, 131]
@@ -54,7 +55,7 @@ def test_seed_with_title_line() -> None:
 
 def test_key_strategies_nests_its_three_sections() -> None:
     """'Key Strategies' names the three sections after it, which become its sub-sections."""
-    hs = headings(parse_file(FOREIGN))
+    hs = headings(load_essay(FOREIGN))
     i = hs.index((2, "Key Strategies in Military Diplomacy"))
     assert hs[i + 1 : i + 4] == [
         (3, "Diplomatic Engagements and Alliances"),
@@ -66,7 +67,7 @@ def test_key_strategies_nests_its_three_sections() -> None:
 
 def test_nation_building_nesting() -> None:
     """Sections introduced by a sentence or a numbered list hold the sections they name; others stay level 2."""
-    hs = dict((h, lvl) for lvl, h in headings(parse_file(NATION)))
+    hs = dict((h, lvl) for lvl, h in headings(load_essay(NATION)))
     for sub in (
         "Defense Attachés",
         "Military Training and Assistance",
@@ -88,7 +89,7 @@ def test_nation_building_nesting() -> None:
 
 def test_lists_with_intro_paragraph() -> None:
     """Bullet and indented numbered lists are lists, items without markers, after a paragraph ending in ':'."""
-    e = parse_file(NATION)
+    e = load_essay(NATION)
     sec = next(s for s in e.sections if s.heading and "Civil-Military" in s.heading)
     kinds = [b.kind for b in sec.blocks]
     li = kinds.index("list")
@@ -96,7 +97,7 @@ def test_lists_with_intro_paragraph() -> None:
     lst = sec.blocks[li]
     assert lst.ordered and lst.line == 95
     assert lst.items[0].startswith("Building Trust with Local Populations:")
-    bullets = [b for s in parse_file(FOREIGN).sections for b in s.blocks if b.kind == "list"]
+    bullets = [b for s in load_essay(FOREIGN).sections for b in s.blocks if b.kind == "list"]
     assert [len(b.items) for b in bullets] == [3, 3]
     assert not any(i.startswith("-") for b in bullets for i in b.items)
 
@@ -195,7 +196,7 @@ def test_large_inputs_parse() -> None:
 @pytest.mark.parametrize("path", sorted((DATA / "essays").glob("*.txt")), ids=lambda p: p.stem)
 def test_unseen_essays(path: Path) -> None:
     """Essays written the same two ways, never seen by the parser's author, parse sensibly."""
-    e = parse_file(path)
+    e = load_essay(path)
     assert len(e.dropped) == 1 and e.dropped[0].text.startswith("See also")
     hs = headings(e)
     assert any(lvl == 3 for lvl, _ in hs)  # each names its sub-sections up front
@@ -297,7 +298,7 @@ UNSEEN = sorted((DATA / "unseen").glob("*.txt"))
 )
 def test_closing_paragraphs_become_a_section(path: Path, first_line: int, last_heading: str) -> None:
     """An essay's unheaded closing paragraphs are split from its last section into an inferred 'Conclusion'."""
-    e = parse_file(path)
+    e = load_essay(path)
     *_, before, closing = e.sections
     assert before.heading == last_heading and not before.inferred
     assert closing.inferred and closing.heading == "Conclusion" and closing.level == 2
@@ -321,7 +322,7 @@ def test_cli_parse_json_marks_inferred(capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.parametrize("path", sorted((DATA / "essays").glob("*.txt")), ids=lambda p: p.stem)
 def test_no_closing_when_last_section_is_short(path: Path) -> None:
     """A last section no longer than the essay's usual sections keeps its paragraphs."""
-    assert not any(s.inferred for s in parse_file(path).sections)
+    assert not any(s.inferred for s in load_essay(path).sections)
 
 
 def _essay(last: list[str]) -> str:

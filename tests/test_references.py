@@ -13,12 +13,12 @@ import yaml
 
 from diplokb.errors import ContentError, Report
 from diplokb.model import json_schema, load_topics, unstated_facts
-from diplokb.parse import parse_file
 from diplokb.pipeline import run
+from diplokb.sources import load_essay
 
 from .conftest import SEEDS
 
-ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 ESSAY = "military-diplomacy-and-foreign-relations"
 QUOTE = "Similarly, NATO's involvement in Kosovo through the KFOR mission underscores the role of military diplomacy in post-conflict reconstruction."
 REF = """\

@@ -7,12 +7,13 @@ from dataclasses import replace
 import pytest
 
 from diplokb.model import load_topics
-from diplokb.parse import parse_file, parse_text
+from diplokb.parse import parse_text
 from diplokb.route import route
+from diplokb.sources import load_essay
 
 from .conftest import CONTENT, DATA, SEEDS
 
-ESSAYS = [parse_file(p) for p in sorted(SEEDS.glob("*.txt"))]
+ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, ESSAYS)
 ROUTING = route(ESSAYS, TOPICS)
 
@@ -62,7 +63,7 @@ def test_general_sections_stay_on_essay(heading: str | None) -> None:
 
 def test_content_not_heading() -> None:
     """'Lessons from Haiti' about a UN stabilisation mission goes under peacekeeping; its heading names no topic."""
-    essay = parse_file(DATA / "essays" / "stabilisation-in-the-caribbean.txt")
+    essay = load_essay(DATA / "essays" / "stabilisation-in-the-caribbean.txt")
     r = route([essay], TOPICS)
     i = next(i for i, s in enumerate(essay.sections) if s.heading == "Lessons from Haiti")
     assert r.topics_of(essay.slug, i) == ["peacekeeping"]

@@ -24,9 +24,9 @@ import yaml
 from .edit import add_case_study
 from .errors import KbError, Problem
 from .model import check_slug, json_schema
-from .parse import parse_file
 from .pipeline import check, run
 from .route import WEIGHTS, Filing, route
+from .sources import load_essay
 from .suggest import suggest
 from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, topic_page
 
@@ -95,7 +95,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"{path}: no such file", file=sys.stderr)
         return 2
-    essay = parse_file(path)
+    essay = load_essay(path)
     if args.json:
         print(json.dumps(essay.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -135,7 +135,7 @@ def cmd_route(args: argparse.Namespace) -> int:
         if missing:
             print(f"{missing[0]}: no such file", file=sys.stderr)
             return 2
-        essays = [parse_file(Path(f)) for f in args.files]
+        essays = [load_essay(Path(f)) for f in args.files]
     routing = route(essays, loaded.topics)
     titles = {t.slug: t.title for t in loaded.topics}
     for e in essays:

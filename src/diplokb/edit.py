@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import ContentError, Problem
 from .inputs import MAX_TOPIC_BYTES, read_limited
 from .model import TODO_REFERENCE, TODO_SUMMARY, case_yaml, locate_quote
-from .pipeline import load_essays
+from .sources import load_essays
 from .text import slugify
 from .yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
 

@@ -11,7 +11,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .text import content_words, fold
@@ -394,15 +393,6 @@ def split_closing(sections: list[Section], title: str | None) -> None:
     sections.append(Section(CLOSING_TITLE, 2, tail[0].line, tail, inferred=True))
 
 
-def parse_file(path: Path) -> Essay:
-    """Parse an essay file; undecodable bytes are replaced so the parser never fails on them."""
-    data = path.read_bytes()
-    essay = parse_text(data.decode("utf-8", errors="replace"))
-    essay.path = str(path)
-    essay.slug = path.stem
-    return essay
-
-
 def essay_lines(essay: Essay) -> list[tuple[int, str]]:
     """Every source line the essay keeps (title, headings, block lines), for completeness checks."""
     out: list[tuple[int, str]] = []
@@ -424,6 +414,5 @@ __all__ = [
     "essay_lines",
     "fold",
     "is_heading_like",
-    "parse_file",
     "parse_text",
 ]

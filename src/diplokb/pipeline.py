@@ -7,20 +7,19 @@ owns and passes in: the plugin keeps one for a serve session, each CLI run makes
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .cache import BuildCache
 from .errors import ContentError, Problem, Report
-from .inputs import MAX_ESSAY_BYTES, decode_essay, listing, read_limited
 from .link import KnowledgeBase, build
 from .match import TermMatcher
-from .model import EssayMeta, Topic, check_slug, load_essay_meta, load_topics
-from .parse import Essay, parse_text
+from .model import EssayMeta, Topic, load_essay_meta, load_topics
+from .parse import Essay
 from .render import knowledge_json, render
 from .route import SectionHits, route, section_hits, topic_matcher
+from .sources import load_essays
 from .text import name_slug
 
 
@@ -30,55 +29,6 @@ class Result:
     pages: dict[str, str]
     knowledge: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
-
-
-def essay_files(seeds_dir: Path) -> list[Path]:
-    return listing(seeds_dir, (".txt",), "an essay")[0]
-
-
-def load_essays(seeds_dir: Path, cache: BuildCache | None = None) -> tuple[list[Essay], list[Problem]]:
-    """Stage 1, parse: every ``*.txt`` in ``seeds_dir``; errors and warnings about odd essays.
-
-    An essay whose bytes are unchanged since the build that filled ``cache`` is not parsed again."""
-    parsed = cache.parsed if cache is not None else {}
-    essays: list[Essay] = []
-    files, problems = listing(seeds_dir, (".txt",), "an essay")
-    slugs: dict[str, Path] = {}
-    for path in files:
-        # The file name is data: it reaches URLs, anchors and file names only as a slug.
-        slug = name_slug(path.stem, "essay")
-        why = check_slug(slug)
-        if why:
-            problems.append(Problem(str(path), 0, 0, "", f"essay file name {why}"))
-            continue
-        if slug in slugs:
-            problems.append(Problem(str(path), 0, 0, "", f"essay file name gives the same page name `{slug}` as {slugs[slug]}; rename one"))
-            continue
-        try:
-            data = read_limited(path, MAX_ESSAY_BYTES, "the essay")
-        except ContentError as exc:
-            problems += exc.problems
-            continue
-        slugs[slug] = path
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        # One entry per file, replaced when the file changes: memory stays flat over any number of saves.
-        hit = parsed.get(str(path))
-        if hit is not None and hit[0] == digest and hit[1].slug == slug:
-            essay, notes = hit[1], hit[2]
-        else:
-            try:
-                text, notes = decode_essay(str(path), data)
-            except ContentError as exc:
-                problems += exc.problems
-                continue
-            essay = parse_text(text)
-            essay.path, essay.slug = str(path), slug
-            parsed[str(path)] = (digest, essay, notes)
-        problems += notes
-        if not essay.sections or not any(s.blocks for s in essay.sections):
-            problems.append(Problem(str(path), 1, 1, "", "essay has no paragraphs; its page says so", "warning"))
-        essays.append(essay)
-    return essays, problems
 
 
 @dataclass
