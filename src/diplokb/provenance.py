@@ -1,0 +1,127 @@
+"""Provenance: every case study's essay quote is found in its essay, every cross-reference resolves,
+and every fact a quote does not state rests on a reference. Runs once every topic file is read.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Report
+from .essay import Essay
+from .schema import _YEAR, CaseStudy, Topic, did_you_mean
+from .text import fold, normalize_quote, slugify
+from .yamlsafe import Node, pos
+
+
+@dataclass
+class Refs:
+    """Places that name other things, checked once every file is read."""
+
+    topic_refs: list[tuple[str, Node, str, str]] = field(default_factory=list)  # (slug, node, path, field)
+    sources: list[tuple[CaseStudy, Node, Node, str]] = field(default_factory=list)
+
+
+def unstated_facts(cs: CaseStudy) -> list[tuple[str, str]]:
+    """(field, value) of each year, place and actor the quoted sentence does not state itself."""
+    quote = fold(normalize_quote(cs.source.quote)) if cs.source else ""
+    out: list[tuple[str, str]] = []
+    if cs.ongoing or any(y not in quote for y in _YEAR.findall(cs.years)):
+        out.append(("years", cs.years))
+    for fld in ("places", "actors"):
+        out += [(fld, v) for v in getattr(cs, fld) if fold(normalize_quote(v)) not in quote]
+    return out
+
+
+def _quote_index(e: Essay, cache: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None) -> tuple[str, list[tuple[int, int, int]]]:
+    """An essay's normalised full text and (offset, line, section) marks, reused while the parsed essay is the same."""
+    hit = cache.get(e.path) if cache is not None else None
+    if hit is not None and hit[0] is e:  # parsed essays come from the build cache: same object, same text
+        return hit[1], hit[2]
+    parts: list[str] = []
+    marks: list[tuple[int, int, int]] = []
+    offset = 0
+    for si, s in enumerate(e.sections):
+        for b in s.blocks:
+            for line, text in b.source:
+                t = normalize_quote(text)
+                marks.append((offset, line, si))
+                parts.append(t)
+                offset += len(t) + 1
+    text = " ".join(parts)
+    if cache is not None:
+        cache[e.path] = (e, text, marks)
+    return text, marks
+
+
+def locate_quote(
+    e: Essay, quote: str, cache: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None = None
+) -> tuple[int, int] | None:
+    """(line, section index) where ``quote`` occurs in the essay, whitespace- and quote-style-insensitive; None if absent."""
+    text, marks = _quote_index(e, cache)
+    q = normalize_quote(quote)
+    at = text.find(q) if q else -1
+    if at < 0:
+        return None
+    mark = marks[max(0, bisect_right(marks, (at, 1 << 60, 0)) - 1)]
+    return mark[1], mark[2]
+
+
+def check_references(
+    topics: list[Topic],
+    essays: list[Essay],
+    refs: Refs,
+    report: Report,
+    existing: set[str] | None = None,
+    unreadable: set[str] | None = None,
+    quotes: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None = None,
+) -> None:
+    by_slug: dict[str, Topic] = {}
+    for t in topics:
+        if t.slug in by_slug:
+            other = by_slug[t.slug]
+            report.error(t.path, 1, 1, "", f"topic slug `{t.slug}` collides with {other.path}; rename one of the files")
+        else:
+            by_slug[t.slug] = t
+    names = set(by_slug) | (existing or set())
+    for slug, node, path, fld in refs.topic_refs:
+        if slug not in names:
+            line, col = pos(node)
+            report.error(path, line, col, fld, f"no topic named `{slug}`{did_you_mean(slug, names)}")
+    cases: dict[str, CaseStudy] = {}
+    for t in topics:
+        for cs in t.case_studies:
+            cs.topics = [x for x in cs.topics if x in by_slug]
+            if cs.id in cases:
+                o = cases[cs.id]
+                report.error(
+                    cs.path, cs.line, 1, "name", f"case study `{cs.id}` is defined twice: {o.path}:{o.line} and {cs.path}:{cs.line}"
+                )
+            else:
+                cases[cs.id] = cs
+    by_essay = {e.slug: e for e in essays}
+    for cs, enode, qnode, fld in refs.sources:
+        # An essay is named by its file name without .txt, or by its slug (the file name as the site spells it).
+        if cs.source.essay not in by_essay and slugify(cs.source.essay) in by_essay:
+            cs.source.essay = slugify(cs.source.essay)
+        if cs.source.essay not in by_essay and slugify(cs.source.essay) in (unreadable or set()):
+            continue  # the essay is there but could not be read: that is reported already
+        if cs.source.essay not in by_essay:
+            line, col = pos(enode)
+            report.error(
+                cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(by_essay))}"
+            )
+            continue
+        found = locate_quote(by_essay[cs.source.essay], cs.source.quote, quotes)
+        if found is None:
+            line, col = pos(qnode)
+            report.error(
+                cs.path,
+                line,
+                col,
+                f"{fld}.quote",
+                f"case study `{cs.name}`: quoted text is not in essay `{cs.source.essay}`; quote a sentence exactly as the essay has it",
+            )
+            continue
+        cs.source.line, cs.source.section = found
