@@ -177,9 +177,9 @@ def mkdocs_build(config: Path, site: Path, log: Path) -> Proc:
 
 def prepare_plain(corpus: Corpus) -> Path:
     """``diplokb render --out`` the pages, add the hand-written ones; a config without the plugin but with its theme files."""
+    from diplokb.nav import nav
     from diplokb.pipeline import run
     from diplokb.plugin import CSS, THEME_DIR
-    from diplokb.render import nav
 
     docs = corpus.root / "plain-docs"
     if docs.exists():

@@ -630,7 +630,8 @@ def test_deleted_essay_leaves_the_cache(project: Path) -> None:
 
 def test_file_vanishing_during_a_rebuild_is_a_message(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An essay or topic file deleted between listing and reading is reported, not a traceback."""
-    from diplokb import inputs, model, pipeline
+    from diplokb import inputs, model, sources
+    from diplokb.pipeline import check as pipeline_check
 
     real = inputs.listing
 
@@ -639,10 +640,10 @@ def test_file_vanishing_during_a_rebuild_is_a_message(project: Path, monkeypatch
         files[0].unlink()  # gone right after it was listed
         return files, problems
 
-    monkeypatch.setattr(pipeline, "listing", listing_then_delete)
+    monkeypatch.setattr(sources, "listing", listing_then_delete)
     monkeypatch.setattr(model, "listing", listing_then_delete)
     with pytest.raises(ContentError) as info:
-        pipeline.check(project / "content", project / "seeds")
+        pipeline_check(project / "content", project / "seeds")
     text = "\n".join(map(str, info.value.problems))
     assert f"seeds/{FR}.txt: cannot read: No such file or directory" in text
     assert "content/topics/alliances.yaml: cannot read: No such file or directory" in text

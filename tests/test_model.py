@@ -11,8 +11,8 @@ import markdown
 import pytest
 
 from diplokb.errors import ContentError
+from diplokb.markup import esc
 from diplokb.model import check_slug, json_schema, load_topics
-from diplokb.render import esc
 from diplokb.sources import load_essay
 from diplokb.text import UniqueSlugs, slugify
 

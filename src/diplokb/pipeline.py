@@ -13,11 +13,12 @@ from typing import Any
 
 from .cache import BuildCache
 from .errors import ContentError, Problem, Report
+from .knowledge import knowledge_json
 from .link import KnowledgeBase, build
 from .match import TermMatcher
 from .model import EssayMeta, Topic, load_essay_meta, load_topics
 from .parse import Essay
-from .render import knowledge_json, render
+from .render import render
 from .route import SectionHits, route, section_hits, topic_matcher
 from .sources import load_essays
 from .text import name_slug

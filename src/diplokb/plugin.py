@@ -34,8 +34,8 @@ from mkdocs.utils import CountHandler
 
 from .cache import BuildCache
 from .errors import ContentError
+from .nav import nav, page_sources
 from .pipeline import run
-from .render import nav, page_sources
 
 log = logging.getLogger("mkdocs.plugins.diplokb")
 THEME_DIR = Path(__file__).parent / "theme"

@@ -1,0 +1,26 @@
+"""Site copy: the wording of the site's own pages, read from ``copy.yaml`` beside this module."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+COPY = MappingProxyType(yaml.safe_load((Path(__file__).parent / "copy.yaml").read_text(encoding="utf-8")))
+
+
+def copy_text(key: str, **values: str) -> str:
+    """The text ``key`` of ``copy.yaml`` with its placeholders filled in."""
+    return str(COPY[key]).format(**values)
+
+
+def count(n: int, one: str, many: str) -> str:
+    """``3 essays``, ``1 case study``."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def series(words: Sequence[str]) -> str:
+    """``a, b and c``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""

@@ -1,0 +1,186 @@
+"""Page builders for the site's own pages: home, the indexes, the timeline, actors and places, the graph.
+
+Their wording comes from :mod:`diplokb.copy` templates and names whatever topics exist.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .copy import copy_text, count, series
+from .graph import matrix_html
+from .markup import NOSEARCH, Page, esc, nosearch
+from .timeline import PALETTE, timeline_html
+from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+
+def _first_sentence(text: str) -> str:
+    m = re.search(r"(?<=[.!?])\s", text)
+    return text[: m.start()] if m else text
+
+
+def home(r: Renderer) -> Page:
+    kb = r.kb
+    p = HOME
+    n_cases = len(kb.cases)
+    lines = [
+        f"# {esc(copy_text('home_title'))}",
+        "",
+        esc(
+            copy_text(
+                "home_intro",
+                topics=series([t.title for t in kb.topics]),
+                essays=count(len(kb.essays), "essay", "essays"),
+                cases=count(n_cases, "case study", "case studies"),
+            )
+        ),
+        "",
+        f"## Topics {{#topics {NOSEARCH}}}",
+        "",
+    ]
+    for t in kb.topics:
+        n, m = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
+        counts = f"{n} case stud{'y' if n == 1 else 'ies'}, {m} essay section{'' if m == 1 else 's'}"
+        lines.append(f"- **{r.link(p, topic_page(t.slug), t.title)}** ({counts}): {esc(_first_sentence(t.summary))}")
+    lines += [
+        "",
+        f"All topics with their full summaries: {r.link(p, TOPIC_INDEX, 'Topics')}.",
+        "",
+        f"## Essays {{#essays {NOSEARCH}}}",
+        "",
+    ]
+    for e in kb.essays:
+        lines.append(f"- {r.link(p, essay_page(e.slug), kb.essay_title(e))}: {len(e.sections)} sections")
+    lines += [
+        "",
+        f"## Browse {{#browse {NOSEARCH}}}",
+        "",
+        f"- {r.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics of their sections.",
+        f"- {r.link(p, CASE_INDEX, 'Case studies')}: every case study in one table, with years, places and topics.",
+        f"- {r.link(p, TIMELINE, 'Timeline of case studies')}: the case studies on one time axis, by topic.",
+        f"- {r.link(p, ACTORS, 'Actors and places')}: the states, organisations and places the case studies name.",
+        f"- {r.link(p, GRAPH, 'Knowledge graph')}: topics, case studies, essays and actors, and how they connect.",
+    ]
+    return Page(p, "Home", "A knowledge base of military diplomacy: topics, essays and case studies, cross-linked.", "\n".join(lines))
+
+
+def timeline(r: Renderer) -> Page:
+    kb = r.kb
+    p = TIMELINE
+    colour = {t.slug: n % PALETTE for n, t in enumerate(kb.topics)}
+    groups = []
+    for t in kb.topics:
+        own = [c for c in kb.cases_of[t.slug] if c.topics[0] == t.slug]
+        if own:
+            groups.append((t.title, r.url(p, topic_page(t.slug)), colour[t.slug], r.timeline_rows(p, own)))
+    lines = [
+        "# Timeline of case studies",
+        "",
+        "The years of every case study on one axis, grouped by each case's main topic, whose colour its bar takes. "
+        "Cases still running reach the date they were last checked, or this year. Each row opens its case study.",
+        "",
+        timeline_html(groups, "Timeline of case studies"),
+    ]
+    return Page(p, "Timeline of case studies", "The case studies of the knowledge base on one time axis, by topic.", "\n".join(lines))
+
+
+def topic_index(r: Renderer) -> Page:
+    kb = r.kb
+    p = TOPIC_INDEX
+    lines = ["# Topics", "", esc(copy_text("topic_index_intro", count=count(len(kb.topics), "topic", "topics"))), ""]
+    items = []
+    for t in kb.topics:
+        n_cases, n_secs = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
+        counts = f"{n_secs} essay section{'s' if n_secs != 1 else ''}, {n_cases} case stud{'y' if n_cases == 1 else 'ies'}"
+        items.append(f"- **{r.link(p, topic_page(t.slug), t.title)}** ({counts}): {esc(t.summary)}")
+    lines.append(nosearch("\n".join(items)))
+    return Page(p, "Topics", "The topics of the knowledge base, each with its summary, essay sections and case studies.", "\n".join(lines))
+
+
+def essay_index(r: Renderer) -> Page:
+    kb = r.kb
+    p = ESSAY_INDEX
+    lines = ["# Essays", "", esc(copy_text("essay_index_intro", count=count(len(kb.essays), "essay", "essays"))), ""]
+    rows = ["| Essay | Sections | Topics |", "| --- | ---: | --- |"]
+    for e in kb.essays:
+        topics = sorted({t for f in kb.routing.filings[e.slug] for t in f.topics}, key=lambda s: r.topics[s].title.casefold())
+        rows.append(f"| {r.link(p, essay_page(e.slug), kb.essay_title(e))} | {len(e.sections)} | {r.topic_chips(p, topics) or '–'} |")
+    lines.append(nosearch("\n".join(rows), "kb-reflow"))
+    return Page(p, "Essays", "The essays of the knowledge base, in full, with the topics their sections are filed under.", "\n".join(lines))
+
+
+def case_index(r: Renderer) -> Page:
+    kb = r.kb
+    p = CASE_INDEX
+    lines = [
+        "# Case studies",
+        "",
+        esc(copy_text("case_index_intro", count=count(len(kb.cases), "case study", "case studies")))
+        + f" The same, on one time axis: {r.link(p, TIMELINE, 'Timeline of case studies')}.",
+        "",
+        f'<div class="kb-reflow" {NOSEARCH} markdown>',
+        "",
+        "| Case study | Years | Places | Topics |",
+        "| --- | --- | --- | --- |",
+    ]
+    for c in sorted(kb.cases.values(), key=lambda c: c.name.casefold()):
+        lines.append(
+            f"| {r.link(p, case_page(c.id), c.name)} | {esc(c.years) or '–'} | {esc(', '.join(c.places)) or '–'} | {r.topic_chips(p, c.topics)} |"
+        )
+    lines += ["", "</div>"]
+    return Page(p, "Case studies", "Every case study of the knowledge base: name, years, places and topics.", "\n".join(lines))
+
+
+def actors(r: Renderer) -> Page:
+    kb = r.kb
+    p = ACTORS
+    ents = sorted(kb.entities.values(), key=lambda x: x.name.casefold())
+    lines = [
+        "# Actors and places",
+        "",
+        "Every state, organisation and place the case studies name, with the case studies and the essay sections that mention it.",
+        "",
+    ]
+    for kind, label in (("actor", "Actors"), ("place", "Places")):
+        group = [x for x in ents if x.kind == kind]
+        lines += [f"## {label} {{#{kind}s}}", ""]
+        for x in group:
+            lines += [f"### {esc(x.name)} {{#{x.anchor}}}", ""]
+            lines.append("Case studies: " + ", ".join(r.link(p, case_page(c), kb.cases[c].name) for c in x.cases))
+            lines.append("")
+            if x.sections:
+                by_essay: dict[str, list[str]] = {}  # each essay's title once, then its sections
+                for e, i in x.sections:
+                    by_essay.setdefault(e, []).append(r.link(p, kb.section_key(e, i), kb.section_title(r.essays[e], i)))
+                groups = [f"*{esc(kb.essay_title(r.essays[e]))}*: {', '.join(secs)}" for e, secs in by_essay.items()]
+                lines += ["Mentioned in " + "; ".join(groups), f"{{: {NOSEARCH} }}", ""]
+    return Page(
+        p,
+        "Actors and places",
+        "States, organisations and places named in the case studies, with where they are mentioned.",
+        "\n".join(lines),
+    )
+
+
+def graph(r: Renderer) -> Page:
+    p = GRAPH
+    lines = [
+        "# Knowledge graph",
+        "",
+        "How the knowledge base connects, as a table: one column per topic, one row per essay, case study, "
+        "actor and place. A mark says the row connects to the topic, and a number how many times: "
+        "sections of an essay filed under it, or case studies of an actor or place. "
+        "Rows with marks in several columns are what joins the topics. Every name is a link.",
+        "",
+        matrix_html(r.kb, lambda key: r.url(p, key)),
+    ]
+    return Page(
+        p,
+        "Knowledge graph",
+        "How topics, essays, case studies, actors and places connect: a table of topics against everything else.",
+        "\n".join(lines),
+    )
