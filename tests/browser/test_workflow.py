@@ -56,3 +56,50 @@ def test_build_takes_the_site_address_from_pages() -> None:
     assert job["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
     config = (WORKFLOW.parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
     assert "site_url: !ENV [SITE_URL," in config and "repo_url: !ENV [REPO_URL," in config
+
+
+def test_workflow_build_steps_run_as_written(tmp_path: Path) -> None:
+    """The build job's own commands, run as the workflow runs them, build both copies with the Pages address in them."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path / "kb")
+    job = load()["jobs"]["build"]
+    base = "https://owner.github.io/diplokb"
+    env = {**os.environ, **{k: str(v) for k, v in job["env"].items() if "${{" not in str(v)}}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env["REPO_URL"] = "https://github.com/owner/diplokb"
+    for step in job["steps"]:
+        if "mkdocs build" not in step.get("run", ""):
+            continue
+        step_env = {k: v.replace("${{ steps.pages.outputs.base_url }}", base) for k, v in step.get("env", {}).items()}
+        res = subprocess.run(["bash", "-c", step["run"]], cwd=project, env={**env, **step_env}, capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, res.stderr
+    home = (project / "_site" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{base}/">' in home
+    assert (project / "_offline" / "diplokb" / "index.html").is_file()
+    shutil.rmtree(project)
+
+
+def test_installed_package_carries_its_theme_and_copy(tmp_path: Path) -> None:
+    """`pip install .` (as the workflow does, not editable) ships the templates, stylesheet and site copy."""
+    import subprocess
+    import sys
+    import zipfile
+
+    root = WORKFLOW.parents[2]
+    res = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    (wheel,) = tmp_path.glob("diplokb-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("diplokb/copy.yaml", "diplokb/theme/main.html", "diplokb/theme/assets/diplokb.css", "diplokb/theme/partials/toc.html"):
+        assert needed in names, needed
