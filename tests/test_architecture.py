@@ -85,3 +85,18 @@ def test_core_does_not_import_mkdocs(name: str) -> None:
     """Only the adapter imports MkDocs, so the core can feed another renderer."""
     text = (Path(diplokb.__path__[0]) / f"{name}.py").read_text(encoding="utf-8")
     assert "import mkdocs" not in text and "from mkdocs" not in text
+
+
+def test_stage_results_are_frozen() -> None:
+    """What a stage returns cannot be changed by a later one: topics, case studies, sources, the knowledge base, pages."""
+    import dataclasses
+
+    from diplokb.render import render
+
+    result = pipeline.run(CONTENT, SEEDS)
+    topic = result.kb.topics[0]
+    case = next(c for c in result.kb.cases.values() if c.source is not None)
+    page = render(result.kb).pages[0]
+    for obj, field in ((topic, "title"), (case, "years"), (case.source, "line"), (result.kb, "routing"), (page, "body")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, field, None)

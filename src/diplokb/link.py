@@ -52,14 +52,14 @@ class Entity:
     sections: list[tuple[str, int]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Related:
     slug: str
     reasons: list[str]
     score: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class KnowledgeBase:
     essays: list[Essay]
     topics: list[Topic]

@@ -7,6 +7,7 @@ problem in a file is collected and reported as ``path:line:col: field: message``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -325,8 +326,10 @@ def load_topics(
         if t is not None:
             topics.append(t)
     # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
-    check_references(topics, essays, refs, report, {slugify(p.stem) for p in files}, unreadable, cache.quotes if cache else None)
+    resolved = check_references(topics, essays, refs, report, {slugify(p.stem) for p in files}, unreadable, cache.quotes if cache else None)
     report.raise_if_errors()
+    # The objects handed on are new and frozen: each case study with its topics checked and its quote located.
+    topics = [replace(t, case_studies=[replace(cs, **resolved.get(id(cs), {})) for cs in t.case_studies]) for t in topics]
     return sorted(topics, key=lambda t: t.title.casefold())
 
 

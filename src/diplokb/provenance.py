@@ -5,7 +5,7 @@ and every fact a quote does not state rests on a reference. Runs once every topi
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import Report
@@ -76,7 +76,9 @@ def check_references(
     existing: set[str] | None = None,
     unreadable: set[str] | None = None,
     quotes: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None = None,
-) -> None:
+) -> dict[int, dict[str, Any]]:
+    """Check every cross-reference and quote; return, per case study (by ``id``), the resolved
+    fields its returned copy takes: topics that exist, and the located source."""
     by_slug: dict[str, Topic] = {}
     for t in topics:
         if t.slug in by_slug:
@@ -89,10 +91,11 @@ def check_references(
         if slug not in names:
             line, col = pos(node)
             report.error(path, line, col, fld, f"no topic named `{slug}`{did_you_mean(slug, names)}")
+    resolved: dict[int, dict[str, Any]] = {}  # id(case study) -> fields to set on the returned copy
     cases: dict[str, CaseStudy] = {}
     for t in topics:
         for cs in t.case_studies:
-            cs.topics = [x for x in cs.topics if x in by_slug]
+            resolved[id(cs)] = {"topics": [x for x in cs.topics if x in by_slug]}
             if cs.id in cases:
                 o = cases[cs.id]
                 report.error(
@@ -102,18 +105,18 @@ def check_references(
                 cases[cs.id] = cs
     by_essay = {e.slug: e for e in essays}
     for cs, enode, qnode, fld in refs.sources:
+        assert cs.source is not None  # only case studies with a source are listed
+        essay = cs.source.essay
         # An essay is named by its file name without .txt, or by its slug (the file name as the site spells it).
-        if cs.source.essay not in by_essay and slugify(cs.source.essay) in by_essay:
-            cs.source.essay = slugify(cs.source.essay)
-        if cs.source.essay not in by_essay and slugify(cs.source.essay) in (unreadable or set()):
+        if essay not in by_essay and slugify(essay) in by_essay:
+            essay = slugify(essay)
+        if essay not in by_essay and slugify(essay) in (unreadable or set()):
             continue  # the essay is there but could not be read: that is reported already
-        if cs.source.essay not in by_essay:
+        if essay not in by_essay:
             line, col = pos(enode)
-            report.error(
-                cs.path, line, col, f"{fld}.essay", f"no essay named `{cs.source.essay}`{did_you_mean(cs.source.essay, set(by_essay))}"
-            )
+            report.error(cs.path, line, col, f"{fld}.essay", f"no essay named `{essay}`{did_you_mean(essay, set(by_essay))}")
             continue
-        found = locate_quote(by_essay[cs.source.essay], cs.source.quote, quotes)
+        found = locate_quote(by_essay[essay], cs.source.quote, quotes)
         if found is None:
             line, col = pos(qnode)
             report.error(
@@ -121,7 +124,8 @@ def check_references(
                 line,
                 col,
                 f"{fld}.quote",
-                f"case study `{cs.name}`: quoted text is not in essay `{cs.source.essay}`; quote a sentence exactly as the essay has it",
+                f"case study `{cs.name}`: quoted text is not in essay `{essay}`; quote a sentence exactly as the essay has it",
             )
             continue
-        cs.source.line, cs.source.section = found
+        resolved.setdefault(id(cs), {})["source"] = replace(cs.source, essay=essay, line=found[0], section=found[1])
+    return resolved

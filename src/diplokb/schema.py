@@ -102,7 +102,7 @@ _PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum", re.IGNORECASE
 _YEAR = re.compile(r"\b(\d{4})\b")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Source:
     essay: str
     quote: str
@@ -118,7 +118,7 @@ class Reference:
     url: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseStudy:
     id: str
     name: str
@@ -139,7 +139,7 @@ class CaseStudy:
         return self.years.rstrip().lower().endswith("present")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Topic:
     slug: str
     title: str
@@ -152,7 +152,7 @@ class Topic:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class EssayMeta:
     title: str = ""
     source: str = ""
