@@ -102,6 +102,7 @@ def check_references(
                 cases[cs.id] = cs
     by_essay = {e.slug: e for e in essays}
     for cs, enode, qnode, fld in refs.sources:
+        assert cs.source is not None  # only cases with a source are listed
         # An essay is named by its file name without .txt, or by its slug (the file name as the site spells it).
         if cs.source.essay not in by_essay and slugify(cs.source.essay) in by_essay:
             cs.source.essay = slugify(cs.source.essay)
