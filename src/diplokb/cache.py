@@ -75,5 +75,5 @@ class BuildCache:
         for d in (self.parsed, self.composed, self.quotes):
             for k in [k for k in d if k not in present]:
                 del d[k]
-        for k in [k for k in self.scans if k[1] not in present]:
-            del self.scans[k]
+        for key in [key for key in self.scans if key[1] not in present]:
+            del self.scans[key]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+BlockKind = Literal["paragraph", "list"]
 
 
 @dataclass
 class Block:
     """A paragraph or a list, with the source lines it came from."""
 
-    kind: str  # "paragraph" | "list"
+    kind: BlockKind
     line: int
     text: str = ""
     items: list[str] = field(default_factory=list)

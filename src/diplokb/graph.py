@@ -45,7 +45,7 @@ def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
         if rows:
             out.append(f'<tbody><tr class="kb-matrix-group"><th colspan="{n}" scope="colgroup">{e(title)}</th></tr>{"".join(rows)}</tbody>')
 
-    rows = []
+    rows: list[str] = []
     for es in kb.essays:
         filed = {t.slug: 0 for t in topics}
         for f in kb.routing.filings[es.slug]:
@@ -57,19 +57,19 @@ def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
 
     rows = []
     for c in sorted(kb.cases.values(), key=lambda c: (list(colour).index(c.topics[0]), c.name.casefold())):
-        cells = []
+        marks = []
         for t in topics:
             if t.slug not in c.topics:
-                cells.append("<td></td>")
+                marks.append("<td></td>")
             elif t.slug == c.topics[0]:
-                cells.append(
+                marks.append(
                     f'<td><span class="kb-m kb-m3 kb-c{colour[t.slug]}" aria-hidden="true">●</span>{_SR.format("main topic")}</td>'
                 )
             else:
-                cells.append(
+                marks.append(
                     f'<td><span class="kb-m kb-m1 kb-c{colour[t.slug]}" aria-hidden="true">○</span>{_SR.format("also filed here")}</td>'
                 )
-        rows.append(f'<tr><th scope="row"><a href="{e(url(case_page(c.id)))}">{e(c.name)}</a></th>{"".join(cells)}</tr>')
+        rows.append(f'<tr><th scope="row"><a href="{e(url(case_page(c.id)))}">{e(c.name)}</a></th>{"".join(marks)}</tr>')
     group("Case studies: ● main topic, ○ also filed under", rows)
 
     for kind, title in (("actor", "Actors"), ("place", "Places")):

@@ -12,7 +12,10 @@ from .urls import case_page, essay_page, site_url, topic_page, url_of
 
 def knowledge_json(kb: KnowledgeBase, pages: Sequence[Page], directory_urls: bool = True) -> dict[str, Any]:
     """The machine-readable export: what the stages returned, and the links the pages made."""
-    u = lambda page: url_of(page, directory_urls)  # noqa: E731
+
+    def u(page: str) -> str:
+        return url_of(page, directory_urls)
+
     essays = []
     for e in kb.essays:
         essays.append(

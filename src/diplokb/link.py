@@ -11,6 +11,7 @@ import posixpath
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal, NamedTuple
 
 from .cache import BuildCache
 from .match import TermMatcher
@@ -20,13 +21,27 @@ from .route import Routing, SectionHits
 from .text import UniqueSlugs, slugify
 from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
 
+EntityKind = Literal["actor", "place"]
+TargetKind = Literal["page", "topic", "essay", "section", "case", "actor", "place"]
+MentionKind = Literal["term", "filed", "source", "case", "related", "actor"]
+
+
+class TermHit(NamedTuple):
+    """The first mention of a topic's term in an essay section."""
+
+    block: int  # index of the block in the section
+    item: int  # index of the list item (0 in a paragraph)
+    start: int  # character offsets in the paragraph or item text
+    end: int
+    topic: str  # slug of the topic the term belongs to
+
 
 @dataclass(frozen=True)
 class Target:
     page: str
     anchor: str
     title: str
-    kind: str  # page | topic | essay | section | case | actor | place
+    kind: TargetKind
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,7 @@ class Mention:
     src_page: str
     src_anchor: str
     target: str  # key of a Target
-    kind: str  # term | filed | source | case | related | actor
+    kind: MentionKind
     label: str  # how the source reads in a backlink list ("Essay › Section")
     group: str  # heading to group backlinks under (an essay or topic title)
 
@@ -46,7 +61,7 @@ class Entity:
     """An actor or place named by the case studies."""
 
     name: str
-    kind: str  # "actor" | "place"
+    kind: EntityKind
     anchor: str
     cases: list[str] = field(default_factory=list)
     sections: list[tuple[str, int]] = field(default_factory=list)
@@ -68,7 +83,7 @@ class KnowledgeBase:
     targets: dict[str, Target]
     section_anchor: dict[tuple[str, int], str]  # (essay, index) -> anchor on the essay page
     topic_section_anchor: dict[tuple[str, int], str]  # (essay, index) -> anchor on a topic page
-    term_hits: dict[tuple[str, int], list[tuple[int, int, int, int, str]]]  # block, item, start, end, topic
+    term_hits: dict[tuple[str, int], list[TermHit]]  # (essay, section index) -> first mention of each topic
     cases: dict[str, CaseStudy]
     cited_in: dict[tuple[str, int], list[str]]  # section -> case studies quoting it
     entities: dict[str, Entity]
@@ -92,7 +107,11 @@ class KnowledgeBase:
             for slug in c.topics:
                 out[slug].append(c)
         for slug, cases in out.items():
-            cases.sort(key=lambda c, s=slug: (c.topics[0] != s, c.name.casefold()))
+
+            def order(c: CaseStudy, s: str = slug) -> tuple[bool, str]:
+                return (c.topics[0] != s, c.name.casefold())
+
+            cases.sort(key=order)
         return out
 
     @cached_property
@@ -159,14 +178,14 @@ def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: d
     return anchors
 
 
-def _first_mentions(hits: SectionHits) -> list[tuple[int, int, int, int, str]]:
-    """First mention of each topic in a section: (block, item, start, end, topic)."""
+def _first_mentions(hits: SectionHits) -> list[TermHit]:
+    """First mention of each topic in a section."""
     seen: set[str] = set()
     out = []
     for bi, ii, h in hits:
         if h.key not in seen:
             seen.add(h.key)
-            out.append((bi, ii, h.start, h.end, h.key))
+            out.append(TermHit(bi, ii, h.start, h.end, h.key))
     return out
 
 
@@ -224,7 +243,6 @@ def build(
 
     ``routing`` and ``hits`` are what the route stage returned; nothing given is changed."""
     cache = cache if cache is not None else BuildCache()
-    all_hits = hits
     targets: dict[str, Target] = {}
     for page, title in (
         (HOME, "Home"),
@@ -258,22 +276,25 @@ def build(
     entities: dict[str, Entity] = {}
     uniq_ent = UniqueSlugs({"actors", "places"})  # the page's own section headings
     for cs in sorted(cases.values(), key=lambda c: c.name.casefold()):
-        for kind, names in (("actor", cs.actors), ("place", cs.places)):
+        named: tuple[tuple[EntityKind, list[str]], ...] = (("actor", cs.actors), ("place", cs.places))
+        for kind, names in named:
             for n in names:
-                key = slugify(n) or n
-                if key not in entities:
-                    entities[key] = Entity(n, kind, uniq_ent(n, fallback="entity"))
-                    targets[f"{ACTORS}#{entities[key].anchor}"] = Target(ACTORS, entities[key].anchor, n, kind)
-                if cs.id not in entities[key].cases:
-                    entities[key].cases.append(cs.id)
+                ekey = slugify(n) or n
+                if ekey not in entities:
+                    entities[ekey] = Entity(n, kind, uniq_ent(n, fallback="entity"))
+                    targets[f"{ACTORS}#{entities[ekey].anchor}"] = Target(ACTORS, entities[ekey].anchor, n, kind)
+                if cs.id not in entities[ekey].cases:
+                    entities[ekey].cases.append(cs.id)
 
     mentions: list[Mention] = []
-    term_hits: dict[tuple[str, int], list[tuple[int, int, int, int, str]]] = {}
+    term_hits: dict[tuple[str, int], list[TermHit]] = {}
     cited_in: dict[tuple[str, int], list[str]] = defaultdict(list)
-    names = tuple((e.name, k) for k, e in entities.items())
-    entity_matcher = cache.matcher(("entities", names), lambda: TermMatcher(names))
+    entity_names = tuple((e.name, k) for k, e in entities.items())
+    entity_matcher = cache.matcher(("entities", entity_names), lambda: TermMatcher(entity_names))
     entity_mentions = {
-        e.slug: cache.per_section("entities", names, e, lambda s: list(dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain()))))
+        e.slug: cache.per_section(
+            "entities", entity_names, e, lambda s: list(dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain())))
+        )
         for e in essays
     }
     tmap = {t.slug: t for t in topics}
@@ -283,20 +304,20 @@ def build(
         for i, s in enumerate(e.sections):
             key = (e.slug, i)
             label = f"{etitle} › {s.heading or 'Opening'}"
-            hits = _first_mentions(all_hits[key])
-            term_hits[key] = hits
+            first = _first_mentions(hits[key])
+            term_hits[key] = first
             shown = excerpt_blocks(s)
-            for bi, *_pos, topic in hits:
-                mentions.append(Mention(essay_page(e.slug), section_anchor[key], topic_page(topic), "term", label, etitle))
-                if bi >= shown:  # topic pages show an excerpt; links beyond it are not there
+            for hit in first:
+                mentions.append(Mention(essay_page(e.slug), section_anchor[key], topic_page(hit.topic), "term", label, etitle))
+                if hit.block >= shown:  # topic pages show an excerpt; links beyond it are not there
                     continue
                 for home in routing.topics_of(e.slug, i):
-                    if home != topic and key in featured[home]:
+                    if home != hit.topic and key in featured[home]:
                         mentions.append(
                             Mention(
                                 topic_page(home),
                                 topic_section_anchor[key],
-                                topic_page(topic),
+                                topic_page(hit.topic),
                                 "term",
                                 f"{tmap[home].title} › {s.heading or 'Opening'}",
                                 tmap[home].title,

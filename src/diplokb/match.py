@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .text import fold
 
@@ -68,7 +69,7 @@ def _trie_regex(words: Iterable[str]) -> str:
     may be thousands of characters long): runs of single children are written out in a loop, and
     the branching nodes are emitted from the deepest up.
     """
-    trie: dict = {}
+    trie: dict[str, Any] = {}
     for w in words:
         node = trie
         for ch in w:
@@ -77,7 +78,7 @@ def _trie_regex(words: Iterable[str]) -> str:
 
     # Post-order over the branching structure with an explicit stack.
     out: dict[int, str] = {}
-    stack: list[tuple[dict, bool]] = [(trie, False)]
+    stack: list[tuple[dict[str, Any], bool]] = [(trie, False)]
     while stack:
         node, done = stack.pop()
         children = sorted(k for k in node if k)

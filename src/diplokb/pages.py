@@ -71,11 +71,11 @@ def topic(r: Renderer, slug: str) -> Page:
         if rest > 0:
             more = f"Continue reading: {rest} more paragraph{'s' if rest != 1 else ''} in the essay"
             lines += [f"{r.link(p, kb.section_key(e_slug, i), more)}\n{{: .kb-more }}", ""]
-    rest = [key for key in filed if key not in featured]
-    if rest:
+    unquoted = [key for key in filed if key not in featured]
+    if unquoted:
         lines += [f"### More in the essays {{#more-in-the-essays {NOSEARCH}}}", ""]
         by_essay: dict[str, list[str]] = {}
-        for e_slug, i in rest:
+        for e_slug, i in unquoted:
             # Each listed section keeps its anchor on this page, as the quoted ones do.
             link = r.link(p, kb.section_key(e_slug, i), kb.section_title(r.essays[e_slug], i))
             by_essay.setdefault(e_slug, []).append(f'<span id="{kb.topic_section_anchor[(e_slug, i)]}"></span>{link}')

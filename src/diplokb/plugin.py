@@ -25,7 +25,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .cache import BuildCache
 from .errors import ContentError
@@ -39,7 +41,7 @@ CSS = "assets/diplokb.css"
 JS = "assets/diplokb.js"  # names Material's link-preview dialogs (see the file)
 
 
-class KbConfig(Config):
+class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__init_subclass__ is untyped
     content_dir = c.Type(str, default="content")
     """Folder holding ``topics/*.yaml``, relative to ``mkdocs.yml``."""
     seeds_dir = c.Type(str, default="seeds")
@@ -62,7 +64,7 @@ class _Output:
     sources: dict[str, str]  # generated page -> the file behind it, relative to mkdocs.yml
 
 
-class DiplokbPlugin(BasePlugin[KbConfig]):
+class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.output: _Output | None = None
         self.last_good: _Output | None = None
@@ -143,7 +145,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):
             config.extra_javascript.append(JS)
         return config
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """ "Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
 
         MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import indexes, pages
 from .errors import Problem
-from .link import KnowledgeBase
+from .link import KnowledgeBase, TermHit
 from .markup import NOSEARCH, Page, esc
 from .parse import Block, Essay
 from .schema import CaseStudy
@@ -57,14 +57,14 @@ class Renderer:
         self.href(page, key)  # resolve and record
         return html_href(page, key, self.directory_urls)
 
-    def text_with_terms(self, page: str, text: str, hits: list[tuple[int, int, str]], skip: str | None, origin: str) -> str:
+    def text_with_terms(self, page: str, text: str, hits: list[TermHit], skip: str | None, origin: str) -> str:
         out, prev = [], 0
-        for start, end, topic in hits:
-            if topic == skip or start < prev:
+        for hit in hits:
+            if hit.topic == skip or hit.start < prev:
                 continue
-            out.append(esc(text[prev:start]) if prev < start else "")
-            out.append(self.link(page, topic_page(topic), text[start:end], origin))
-            prev = end
+            out.append(esc(text[prev : hit.start]) if prev < hit.start else "")
+            out.append(self.link(page, topic_page(hit.topic), text[hit.start : hit.end], origin))
+            prev = hit.end
         out.append(esc(text[prev:]))
         return "".join(out)
 
@@ -74,17 +74,17 @@ class Renderer:
         out: list[str] = []
         for bi, b in enumerate(s.blocks[:limit]):
             origin = f"{e.path}:{b.line}"
+            here = [h for h in hits if h.block == bi]
             if b.kind == "paragraph":
-                h = [(st, en, t) for (hb, _ii, st, en, t) in hits if hb == bi]
-                out.append(self.text_with_terms(page, b.text, h, skip, origin))
+                out.append(self.text_with_terms(page, b.text, here, skip, origin))
             else:
-                out.append(self.list_block(page, b, [(hi, st, en, t) for (hb, hi, st, en, t) in hits if hb == bi], skip, origin))
+                out.append(self.list_block(page, b, here, skip, origin))
         return out
 
-    def list_block(self, page: str, b: Block, hits: list[tuple[int, int, int, str]], skip: str | None, origin: str) -> str:
+    def list_block(self, page: str, b: Block, hits: list[TermHit], skip: str | None, origin: str) -> str:
         lines = []
         for n, item in enumerate(b.items, 1):
-            h = [(st, en, t) for (ii, st, en, t) in hits if ii == n - 1]
+            h = [x for x in hits if x.item == n - 1]
             marker = f"{n}." if b.ordered else "-"
             lines.append(f"{marker} {self.text_with_terms(page, item, h, skip, origin)}")
         return "\n".join(lines)

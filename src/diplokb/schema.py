@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .text import MAX_SLUG_BYTES
 
@@ -19,7 +19,7 @@ from .text import MAX_SLUG_BYTES
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # "str" | "list" (of strings) | "source" | "refs" | "cases"
+    kind: Literal["str", "list", "source", "refs", "cases"]  # "list" is a list of strings
     required: bool
     doc: str
     example: Any = None

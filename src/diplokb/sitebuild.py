@@ -132,6 +132,7 @@ class GeneratedFiles:
                 else InclusionLevel.UNDEFINED
             )
             f = KbFile.generated(config, path, content=content, inclusion=inclusion)
+            assert isinstance(f, KbFile)  # File.generated is a classmethod: it makes a KbFile
             f.kb_modified = everything or self.previous.get(path) != content
             files.append(f)
             dest[path] = f.dest_uri

@@ -93,7 +93,7 @@ def timeline_html(
     dated: list[tuple[str, str, int, list[tuple[Row, Span]]]] = []
     undated: list[Row] = []
     for title, url, colour, rows in groups:
-        keep = []
+        keep: list[tuple[Row, Span]] = []
         for r in rows:
             s = span(r.case, this_year)
             if s is None:
@@ -111,11 +111,11 @@ def timeline_html(
         ticks = "".join(f'<span class="kb-tl-tick" style="left:{100 * (y - lo) / width:.3f}%">{y}</span>' for y in range(lo, hi, step))
         grid = f"--kb-tl-step:{100 * step / width:.4f}%"
         out.append(f'<div class="kb-tl-axis" aria-hidden="true"><span></span><span class="kb-tl-ticks">{ticks}</span></div>')
-        for title, url, colour, rows in dated:
+        for title, url, colour, spans in dated:
             if title:
                 out.append(f'<p class="kb-tl-group"><span class="kb-tl-swatch kb-c{colour}"></span><a href="{e(url)}">{e(title)}</a></p>')
             out.append('<ul class="kb-tl-rows">')
-            for r, s in rows:
+            for r, s in spans:
                 left = 100 * (s.start - lo) / width
                 w = 100 * (s.end + 1 - s.start) / width
                 years = e(r.case.years) + (f" (as of {e(_month(s.as_of))})" if s.as_of and details else "")

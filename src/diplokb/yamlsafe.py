@@ -8,11 +8,12 @@ stays ``"0123"``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent
+from yaml.error import Mark
+from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ContentError, Problem
@@ -25,14 +26,14 @@ MAX_DEPTH = 50
 class _NoAliasLoader(yaml.SafeLoader):
     """Refuses aliases and anchors at compose time, before anything can expand them."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        event: Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
         if isinstance(event, AliasEvent):
             mark = event.start_mark
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in content files", mark)
+            raise _refusal("aliases (*name) are not allowed in content files", mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise yaml.MarkedYAMLError(None, None, f"anchors (&{anchor}) are not allowed in content files", event.start_mark)
+            raise _refusal(f"anchors (&{anchor}) are not allowed in content files", event.start_mark)
         return Composer.compose_node(self, parent, index)  # type: ignore[arg-type]
 
 
@@ -75,24 +76,29 @@ def _depth_ok(text: str) -> int | None:
     return None
 
 
-_FAST = getattr(yaml, "CSafeLoader", None)  # libyaml: same node tree and marks, ten times faster
+_FAST: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)  # libyaml: same node tree and marks, ten times faster
 # path -> (text, node): only the current version of each file, so memory stays flat over any number of saves.
 
 
-def _refuse_aliases(text: str) -> None:
+def _refusal(problem: str, mark: object) -> yaml.MarkedYAMLError:
+    """The error for an alias or anchor; libyaml's marks have the same fields as PyYAML's."""
+    return yaml.MarkedYAMLError(None, None, problem, cast("Mark | None", mark))
+
+
+def _refuse_aliases(text: str, loader: type[yaml.CSafeLoader]) -> None:
     """With libyaml, scan the events first: an alias or anchor stops us before any tree is built."""
-    for event in yaml.parse(text, Loader=_FAST):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, AliasEvent):
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in content files", event.start_mark)
+            raise _refusal("aliases (*name) are not allowed in content files", event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise yaml.MarkedYAMLError(None, None, f"anchors (&{anchor}) are not allowed in content files", event.start_mark)
+            raise _refusal(f"anchors (&{anchor}) are not allowed in content files", event.start_mark)
 
 
 def _compose(text: str) -> Node | None:
     if _FAST is None:
         return yaml.compose(text, Loader=_NoAliasLoader)
-    _refuse_aliases(text)
+    _refuse_aliases(text, _FAST)
     return yaml.compose(text, Loader=_FAST)
 
 
