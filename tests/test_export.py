@@ -181,3 +181,18 @@ def test_export_takes_env_and_repository(tmp_path: Path) -> None:
     (out / "docs/stale.md").write_text("# old\n", encoding="utf-8")
     assert diplokb(project, "render", "--out", str(out)).returncode == 0
     assert not (out / "docs/stale.md").exists() and (out / "docs/index.md").is_file()
+    assert read_mkdocs_yml(out / "mkdocs.yml").get("use_directory_urls") is None  # type: ignore[union-attr]
+    # Pages rendered with page.html links are built that way.
+    assert diplokb(project, "render", "--no-directory-urls", "--out", str(out)).returncode == 0
+    cfg = read_mkdocs_yml(out / "mkdocs.yml")
+    assert cfg is not None and cfg["use_directory_urls"] is False
+    assert 'href="topics/peacekeeping.html"' in (out / "docs/graph.md").read_text(encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml")],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert res.returncode == 0, res.stderr
+    assert (out / "site/topics/peacekeeping.html").is_file() and (out / "site/graph.html").is_file()

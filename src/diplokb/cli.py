@@ -160,7 +160,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         # A complete MkDocs project: `mkdocs build -f DIR/mkdocs.yml` builds the same site without the plugin.
         docs = Path(args.docs_dir) if args.docs_dir else None
         try:
-            notes = export(out, Path(args.config), result.pages, knowledge, nav(result.kb), docs)
+            notes = export(out, Path(args.config), result.pages, knowledge, nav(result.kb), docs, directory_urls)
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 1

@@ -203,11 +203,19 @@ def write_export(
 
 
 def export(
-    out: Path, config_path: Path, pages: dict[str, str], knowledge: str, site_nav: list[Any] | None, docs_dir: Path | None
+    out: Path,
+    config_path: Path,
+    pages: dict[str, str],
+    knowledge: str,
+    site_nav: list[Any] | None,
+    docs_dir: Path | None,
+    directory_urls: bool = True,
 ) -> list[str]:
     """:func:`write_export` with the configuration read from ``config_path`` and the plugin's
     ``knowledge_json`` and ``set_nav`` options."""
     cfg = read_mkdocs_yml(config_path) or {"site_name": "diplokb"}
+    if not directory_urls:  # the pages were rendered with page.html links: the site must be built that way
+        cfg["use_directory_urls"] = False
     opts = plugin_options(cfg)
     name = str(opts.get("knowledge_json", "knowledge.json") or "")
     if opts.get("set_nav", True) is False:
