@@ -9,8 +9,9 @@ For each scale it generates a corpus (:mod:`bench.corpus`; scale 1 is the real s
 
 * pipeline: parse + load + route + link + render in one process (``--pipeline-child``), per
   stage, with the process's peak RSS and the peak of Python allocations (tracemalloc, one extra run);
-* ``mkdocs build`` with the plugin, and a plain ``mkdocs build`` (no diplokb plugin, same theme,
-  nav and stylesheet) of the same pages pre-rendered with ``diplokb render --out DIR``;
+* ``mkdocs build`` with the plugin, and a plain ``mkdocs build -f DIR/mkdocs.yml`` of the export
+  ``diplokb render --out DIR`` writes (the same pages pre-rendered, no diplokb plugin, the same theme,
+  nav and stylesheet): the baseline, with the ratio of the two;
 * serve latency: ``mkdocs serve --livereload`` (and again with ``--dirty``, which is what
   ``diplokb serve`` runs) is started, a topic YAML's summary gets a unique marker, and the topic's
   served HTML is polled until the marker shows; several edits;
@@ -27,7 +28,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -45,7 +45,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import bench.corpus
-from bench.corpus import REPO, Corpus, build_scale, config_text
+from bench.corpus import REPO, Corpus, build_scale
 
 ENV = {**{k: v for k, v in os.environ.items() if k != "DIPLOKB_OFFLINE"}, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
 STAGES = ("parse", "load", "route + link", "render")  # as pipeline.run: scan terms, route, link
@@ -175,48 +175,15 @@ def mkdocs_build(config: Path, site: Path, log: Path) -> Proc:
     return timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)], log)
 
 
-def prepare_plain(corpus: Corpus) -> Path:
-    """``diplokb render --out`` the pages, add the hand-written ones; a config without the plugin but with its theme files."""
-    from diplokb.nav import nav
-    from diplokb.pipeline import run
-    from diplokb.plugin import CSS, THEME_DIR
-
-    docs = corpus.root / "plain-docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    cmd = [
-        sys.executable,
-        "-m",
-        "diplokb.cli",
-        "--content",
-        str(corpus.content),
-        "--seeds",
-        str(corpus.seeds),
-        "render",
-        "--out",
-        str(docs),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=900)
-    if proc.returncode != 0:
-        raise RuntimeError(f"diplokb render failed:\n{proc.stderr[-3000:]}")
-    own = sorted(p.relative_to(corpus.docs).as_posix() for p in corpus.docs.rglob("*.md"))
-    for rel in own:
-        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(corpus.docs / rel, docs / rel)
-    result = run(corpus.content, corpus.seeds)
-    site_nav = nav(result.kb) + [p for p in own if p not in result.pages]
-    keys = {"nav": site_nav, "extra_css": [CSS], "not_in_nav": "/case-studies/*.md\n!/case-studies/index.md\n"}
-    extra = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in keys.items())  # JSON is YAML
-    path = corpus.root / "plain.yml"
-    # The plugin's templates and stylesheet, as the plugin adds them: here as the theme's custom_dir.
-    text = re.sub(
-        r"(?m)^theme:[ \t]*\n",
-        lambda m: f"{m.group(0)}  custom_dir: {json.dumps(str(THEME_DIR))}\n",
-        config_text("plain-docs", diplokb=False, extra="\n" + extra),
-        count=1,
-    )
-    path.write_text(text, encoding="utf-8")
-    return path
+def prepare_plain(corpus: Corpus, log: Path | None = None) -> tuple[Path, Proc]:
+    """``diplokb render --out`` the corpus: a plain MkDocs project (no plugin; its nav, theme files and
+    stylesheet written out). Its ``mkdocs.yml`` and how long the export took."""
+    out = corpus.root / "plain"
+    cmd = [sys.executable, "-m", "diplokb.cli", "--config", str(corpus.config), "render", "--out", str(out)]
+    p = timed_process(cmd, log or corpus.root / "export.log")
+    if not (out / "mkdocs.yml").is_file():
+        raise RuntimeError(f"`diplokb render --out` wrote no {out / 'mkdocs.yml'}: this version has no plain-MkDocs export")
+    return out / "mkdocs.yml", p
 
 
 def free_port() -> int:
@@ -350,6 +317,8 @@ class ScaleResult:
     plain: list[float] = field(default_factory=list)
     plain_cpu: list[float] = field(default_factory=list)
     plain_rss_mb: list[float] = field(default_factory=list)
+    export: list[float] = field(default_factory=list)  # `diplokb render --out`: writing the plain MkDocs project
+    plain_html_pages: int = 0  # HTML pages of the plain build of the export (the plugin build's: site.html_pages)
     load: list[float] = field(default_factory=list)  # 1-minute load average before each scale and after it
     serve: Serve = field(default_factory=Serve)
     serve_dirty: Serve = field(default_factory=Serve)  # mkdocs serve --livereload --dirty, what `diplokb serve` runs
@@ -382,7 +351,8 @@ def bench_scale(
         r.pages, r.markdown_mb = int(p["pages"]), p["markdown_mb"]
     r.heap_peak_mb = run_pipeline(corpus, trace=True)["heap_peak_mb"]
     log(f"  pipeline {med(r.pipeline['total']):.2f} s")
-    plain_cfg = prepare_plain(corpus)
+    plain_cfg, p = prepare_plain(corpus, root / "export.log")
+    r.export.append(p.wall)
     for i in range(reps):
         site = root / "site"
         p = mkdocs_build(corpus.config, site, root / "build.log")
@@ -392,6 +362,8 @@ def bench_scale(
         if i == 0:
             r.site = site_stats(site)
         p = mkdocs_build(plain_cfg, root / "plain-site", root / "plain.log")
+        if i == 0:
+            r.plain_html_pages = site_stats(root / "plain-site").html_pages
         r.plain.append(p.wall)
         r.plain_cpu.append(p.cpu)
         r.plain_rss_mb.append(p.rss_mb)
@@ -448,6 +420,11 @@ def targets(results: list[ScaleResult]) -> list[Target]:
     by = {r.scale: r for r in results}
     for r in results:
         out.append(Target(f"x{r.scale}: pipeline share of the full build ≤ 5 %", f"{share(r):.1%}", share(r) <= 0.05))
+    # The export baseline: plain MkDocs building `diplokb render --out`'s project (issue 12).
+    for s, lim in ((1, 1.0), (100, 0.6)):
+        if s in by and by[s].plain:
+            q = med(by[s].build) / med(by[s].plain)
+            out.append(Target(f"x{s}: plugin build / plain MkDocs on the export ≤ {lim:g} (wall)", f"{q:.2f}", q <= lim))
     limits = {1: ("full build of the seed site ≤ 1.5 s", 1.5), 100: ("full build of x100 ≤ 10 s", 10.0)}
     for s, (what, lim) in limits.items():
         if s in by:
@@ -496,7 +473,11 @@ def table(results: list[ScaleResult]) -> str:
             [f"{fmt(r.pipeline_rss_mb, 'MB', 0)} / {r.heap_peak_mb:.0f} MB" for r in results],
         ),
         ("**mkdocs build, with the plugin**", [fmt(r.build) for r in results]),
-        ("mkdocs build, plain (pre-rendered Markdown)", [fmt(r.plain) for r in results]),
+        ("mkdocs build, plain: MkDocs alone on the export (pre-rendered Markdown)", [fmt(r.plain) for r in results]),
+        (
+            "export: `diplokb render --out` time; HTML pages, plain / plugin build",
+            [f"{fmt(r.export)}; {r.plain_html_pages} / {r.site.html_pages}" if r.export else "–" for r in results],
+        ),
         ("CPU time: plugin build / plain build", [f"{med(r.build_cpu):.2f} / {med(r.plain_cpu):.2f} s" for r in results]),
         (
             "plugin build / plain build (wall; CPU)",

@@ -3,7 +3,7 @@
 diplokb check                 validate every topic file and essay
 diplokb parse FILE [--json]   show an essay's structure
 diplokb route [FILE...] [--explain]   where each essay section is filed, and why
-diplokb render --out DIR      write the generated pages as Markdown
+diplokb render --out DIR      write the site as a plain MkDocs project (DIR/mkdocs.yml, DIR/docs/)
 diplokb schema                rewrite content/topic.schema.json
 diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
 diplokb suggest               candidate case studies the essays name that no topic holds
@@ -19,11 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .edit import add_case_study
 from .errors import KbError, Problem
+from .export import export, read_mkdocs_yml
 from .model import check_slug, json_schema
+from .nav import nav
 from .pipeline import check, run
 from .route import WEIGHTS, Filing, route
 from .sources import load_essay
@@ -43,20 +43,11 @@ def _print_problems(exc: KbError) -> None:
 def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
     """What ``mkdocs build`` would read from ``mkdocs.yml``: the diplokb plugin's folders and options, and ``strict``.
 
-    Read with a safe loader that ignores MkDocs' own tags (``!ENV``, ``!!python/name``), so the
-    command line never imports MkDocs and never runs anything from the file.
+    Read with :func:`diplokb.export.read_mkdocs_yml`, a safe loader (``!ENV`` resolved, ``!!python/name``
+    kept as text), so the command line never imports MkDocs and never runs anything from the file.
     """
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    try:
-        cfg = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) if path.is_file() else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    if not isinstance(cfg, dict):
+    cfg = read_mkdocs_yml(path)
+    if cfg is None:
         return {}
     out: dict[str, Any] = {"strict": cfg.get("strict") is True, "docs_dir": str(path.parent / str(cfg.get("docs_dir") or "docs"))}
     for plugin in cfg.get("plugins") or []:
@@ -159,7 +150,24 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
-    result = run(Path(args.content), Path(args.seeds), directory_urls=not args.no_directory_urls)
+    config = read_mkdocs_yml(Path(args.config)) or {}
+    directory_urls = not args.no_directory_urls and config.get("use_directory_urls", True) is not False
+    result = run(Path(args.content), Path(args.seeds), directory_urls=directory_urls, require_references=args.require_references)
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
+    if not args.pages_only:
+        # A complete MkDocs project: `mkdocs build -f DIR/mkdocs.yml` builds the same site without the plugin.
+        docs = Path(args.docs_dir) if args.docs_dir else None
+        try:
+            notes = export(out, Path(args.config), result.pages, knowledge, nav(result.kb), docs, directory_urls)
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        for n in notes:
+            print(f"warning: {n}", file=sys.stderr)
+        print(f"wrote {len(result.pages)} pages, knowledge.json and mkdocs.yml to {out}: mkdocs build -f {out / 'mkdocs.yml'}")
+        return 0
     written = 0
     for rel, md in result.pages.items():
         target = (out / rel).resolve()
@@ -169,9 +177,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(md, encoding="utf-8")
         written += 1
-    (out / "knowledge.json").write_text(json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+    (out / "knowledge.json").write_text(knowledge, encoding="utf-8")
     print(f"wrote {written} pages and knowledge.json to {out}")
     return 0
 
@@ -251,9 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="*", metavar="FILE", help="essays to route (default: every essay in --seeds)")
     p.add_argument("--explain", action="store_true", help="per section: matched terms and scores per topic, and why it is filed or not")
     p.set_defaults(func=cmd_route)
-    p = sub.add_parser("render", help="write the generated pages as Markdown into a folder")
-    p.add_argument("--out", required=True)
-    p.add_argument("--no-directory-urls", action="store_true")
+    p = sub.add_parser("render", help="write the site as a plain MkDocs project (mkdocs.yml, docs/) into a folder")
+    p.add_argument("--out", required=True, help="folder for mkdocs.yml, docs/ and theme/ (docs/ and theme/ are replaced)")
+    p.add_argument("--no-directory-urls", action="store_true", help="links as page.html rather than page/ (default: mkdocs.yml)")
+    p.add_argument("--pages-only", action="store_true", help="only the generated pages and knowledge.json, straight into --out")
+    p.add_argument(
+        "--require-references",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a case study without references is an error (default: the plugin's require_references in mkdocs.yml)",
+    )
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("schema", help="rewrite the JSON Schema of topic files")
     p.add_argument("--out", default=str(SCHEMA_PATH))

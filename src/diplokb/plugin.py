@@ -31,14 +31,12 @@ from mkdocs.utils.templates import TemplateContext
 
 from .cache import BuildCache
 from .errors import ContentError
+from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
 from .nav import nav, page_sources
 from .pipeline import run
 from .sitebuild import DirtyNotice, GeneratedFiles, MemoryBytecodeCache, StagedSite, port_free
 
 log = get_plugin_logger("diplokb")
-THEME_DIR = Path(__file__).parent / "theme"
-CSS = "assets/diplokb.css"
-JS = "assets/diplokb.js"  # names Material's link-preview dialogs (see the file)
 
 
 class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__init_subclass__ is untyped
