@@ -21,7 +21,7 @@ from typing import Any
 
 from .edit import add_case_study
 from .errors import KbError, Problem
-from .export import export, read_mkdocs_yml
+from .export import export, plugin_options, read_mkdocs_yml
 from .model import check_slug, json_schema
 from .nav import nav
 from .pipeline import check, run
@@ -50,12 +50,11 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
     if cfg is None:
         return {}
     out: dict[str, Any] = {"strict": cfg.get("strict") is True, "docs_dir": str(path.parent / str(cfg.get("docs_dir") or "docs"))}
-    for plugin in cfg.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("diplokb"), dict):
-            for key in ("content_dir", "seeds_dir"):
-                if isinstance(plugin["diplokb"].get(key), str):
-                    out[key] = str(path.parent / plugin["diplokb"][key])
-            out["require_references"] = plugin["diplokb"].get("require_references") is True
+    options = plugin_options(cfg)
+    for key in ("content_dir", "seeds_dir"):
+        if isinstance(options.get(key), str):
+            out[key] = str(path.parent / options[key])
+    out["require_references"] = options.get("require_references") is True
     return out
 
 
