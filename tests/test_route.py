@@ -170,3 +170,12 @@ def test_title_from_essays_yaml_or_file_name() -> None:
     assert route([plain], TOPICS).topics_of("t", 1) == []
     meta = {"t": EssayMeta(title="Peacekeeping in the Hills")}
     assert route([plain], TOPICS, meta=meta).topics_of("t", 1) == ["peacekeeping"]
+
+
+def test_opening_is_filed_under_what_the_title_names() -> None:
+    """An opening introduces its essay: it is filed under the topics the title names, whatever else it mentions."""
+    text = "Peacekeeping in the Hills\n\nThe hills saw NATO planes pass. Nobody else came.\n\nWhy They Came\n\nThe soldiers came for pay.\n"
+    f = route([_essay(text)], TOPICS).filings["t"][0]
+    assert f.topics == ["peacekeeping"]
+    assert f.reasons["peacekeeping"] == "named in the essay's title: an opening introduces what the title names"
+    assert f.unfiled["alliances"] == "text weight 2, below 4 (an opening or closing, for a topic its essay is not about)"

@@ -6,9 +6,10 @@ heading names the topic, or when the text carries enough weight for it: a mentio
 opening sentence says what the paragraph is about and weighs double, and a repetition of the
 essay's own title phrase (its refrain) weighs a quarter. A short section whose text names one
 topic and no other is filed under it on a single mention. An essay's opening and its closing
-frame the whole essay: they are filed under a topic the essay is about (its title names it, or,
-for the closing, the opening is filed under it) on ordinary weight, under any other topic only on
-double weight. A section that names no topic at all is filed under the topics its essay is about.
+frame the whole essay: the opening is filed under the topics its title names, the closing under
+a topic the essay is about (its title names it or the opening is filed under it) on ordinary
+weight, and either under any other topic only on double weight. A section that names no topic at
+all is filed under the topics its essay is about.
 A topic's ``pin`` and ``exclude`` lists override all of this for the headings they name. Every
 filing keeps its evidence (terms, where they were found, scores, reasons) for
 ``diplokb route --explain``."""
@@ -180,7 +181,8 @@ def _file_section(
     excluded = rules.exclude.get(heading, set()) if heading else set()
     named = [k for k, v in body.items() if v >= TEXT_WEIGHT]
     sole = len(named) == 1 and not head and filing.words <= SOLE_MAX_WORDS
-    for slug in sorted(scores.keys() | pinned):
+    opening = section.heading is None  # ``about`` holds the topics its title names
+    for slug in sorted(scores.keys() | pinned | (about.keys() if opening else set())):
         n_text = body.get(slug, 0)
         need = MIN_BODY_HITS * (1 if slug in about or not framing else FRAME_OTHER)
         if slug in excluded:
@@ -189,12 +191,14 @@ def _file_section(
             filing.reasons[slug] = "pinned in the topic file"
         elif head.get(slug):
             filing.reasons[slug] = "named in the heading"
+        elif opening and slug in about:
+            filing.reasons[slug] = f"{about[slug]}: an opening introduces what the title names"
         elif sole and not framing and n_text >= TEXT_WEIGHT and (n_text < need or n_text / filing.words < MIN_DENSITY):
             filing.reasons[slug] = f"text weight {n_text:g}: the only topic a short section ({filing.words} words) names"
         elif n_text < need:
             why = f"text weight {n_text:g}, below {need:g}"
-            if framing:
-                why += f" (an opening or closing: {MIN_BODY_HITS} for a topic its essay is about, else {MIN_BODY_HITS * FRAME_OTHER})"
+            if framing and slug not in about:
+                why += " (an opening or closing, for a topic its essay is not about)"
             filing.unfiled[slug] = why
         elif n_text / filing.words < MIN_DENSITY:
             filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
