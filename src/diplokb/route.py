@@ -9,10 +9,10 @@ topic and no other is filed under it on a single mention. An essay's opening and
 frame the whole essay: the opening is filed under the topics its title names, the closing under
 a topic the essay is about (its title names it or the opening is filed under it) on ordinary
 weight, and either under any other topic only on double weight. A section that names no topic at
-all is filed under the topics its essay is about.
-A topic's ``pin`` and ``exclude`` lists override all of this for the headings they name. Every
-filing keeps its evidence (terms, where they were found, scores, reasons) for
-``diplokb route --explain``."""
+all is filed under the topics its essay is about. A topic's ``pin`` and ``exclude`` lists
+override all of this for the headings they name. Every filing keeps its evidence (terms, where
+they were found, scores, reasons) for ``diplokb route --explain``.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .parse import Essay, Section
 from .text import fold
 
 HEADING_WEIGHT = 4  # a topic named in the heading
-TITLE_WEIGHT = 0  # a topic the essay's title names, shown for an opening or closing: it lowers their bar, adds no weight
+TITLE_WEIGHT = 0  # a topic the essay's title names, shown for an opening or closing: the essay is about it; no weight
 LEAD_WEIGHT = 2  # a mention in a paragraph's opening sentence: the paragraph is about the topic
 TEXT_WEIGHT = 1  # any other mention
 ECHO_WEIGHT = 0.25  # a mention inside a repetition of the essay's title phrase ("... and nation-building")
@@ -210,7 +210,7 @@ def _file_section(
             filing.reasons[slug] = f"text weight {n_text:g}, at least {need:g} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
     if not body and not head and not pinned:  # the section names no topic: it is about what its essay is about
         for slug, why in about.items():
-            if slug not in excluded:
+            if slug not in excluded and slug not in filing.reasons:
                 filing.reasons[slug] = f"names no topic, so takes its essay's topic ({why})"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
     return filing
