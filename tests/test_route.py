@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 
 from diplokb.model import load_topics
-from diplokb.parse import parse_text
+from diplokb.parse import Essay, parse_text
 from diplokb.route import route
+from diplokb.schema import EssayMeta
 from diplokb.sources import load_essay
 
 from .conftest import CONTENT, DATA, SEEDS
@@ -114,3 +115,67 @@ def test_by_topic_is_reverse_of_filings() -> None:
         expected = [(e.slug, i) for e in ESSAYS for i in range(len(e.sections)) if t.slug in ROUTING.topics_of(e.slug, i)]
         assert ROUTING.by_topic[t.slug] == expected
         assert expected, f"{t.slug} has no section"
+
+
+def _essay(text: str, slug: str = "t", path: str = "") -> Essay:
+    essay = parse_text(text)
+    essay.slug, essay.path = slug, path
+    return essay
+
+
+def test_short_section_naming_one_topic_once_is_filed() -> None:
+    """A short section whose text names one topic, once, is about it; a second topic or a long section needs the usual weight."""
+    one = "Essay on Things\n\nAn opening of no interest. It says nothing.\n\nRelief\n\nSoldiers flew in tents and water. Local goodwill followed the flights.\n"
+    f = route([_essay(one)], TOPICS).filings["t"][1]
+    assert f.topics == ["soft-power"]
+    assert f.reasons["soft-power"] == "text weight 1: the only topic a short section (11 words) names"
+    two = one.replace("followed the flights", "followed the flights to the NATO base")
+    assert route([_essay(two)], TOPICS).topics_of("t", 1) == []
+    long = one.replace("Soldiers flew in tents and water.", "Soldiers flew in tents and water. " * 30)
+    assert route([_essay(long)], TOPICS).topics_of("t", 1) == []
+
+
+def test_section_naming_no_topic_takes_the_essays_topic() -> None:
+    """A section that names no topic at all is filed under the topic the essay's title names; otherwise it stays unfiled."""
+    text = "Peacekeeping in the Hills\n\nAn opening with peacekeepers in it. Peacekeepers came.\n\nWhy They Came\n\nThe soldiers came for pay and for experience.\n"
+    f = route([_essay(text)], TOPICS).filings["t"][1]
+    assert f.topics == ["peacekeeping"]
+    assert f.reasons["peacekeeping"] == "names no topic, so takes its essay's topic (named in the essay's title)"
+    other = _essay(text.replace("Peacekeeping in the Hills", "Life in the Hills"))
+    assert route([other], TOPICS).topics_of("t", 1) == []
+
+
+def test_opening_is_filed_on_its_text_and_lends_its_topic() -> None:
+    """An opening is filed under a topic its title does not name only on double weight; the essay is then about that topic."""
+    opening = "Field hospitals reach people. After an earthquake or a flood, armed forces bring help."
+    text = f"Essay on Things\n\n{opening}\n\nWhy They Came\n\nThe soldiers came for pay and for experience.\n"
+    r = route([_essay(text)], TOPICS)
+    assert r.topics_of("t", 0) == ["soft-power"]
+    assert r.filings["t"][0].reasons["soft-power"].startswith("text weight 4, at least 4")
+    assert r.topics_of("t", 1) == ["soft-power"]
+    assert r.filings["t"][1].reasons["soft-power"] == "names no topic, so takes its essay's topic (its essay's opening is filed under it)"
+    thin = _essay(text.replace(" or a flood", ""))
+    assert route([thin], TOPICS).topics_of("t", 0) == []
+    assert route([thin], TOPICS).filings["t"][0].unfiled["soft-power"].startswith("text weight 3, below 4")
+
+
+def test_title_from_essays_yaml_or_file_name() -> None:
+    """An essay without a title line is routed by the title its page shows: essays.yaml's, else its file name's."""
+    text = "An opening about peacekeepers. Peacekeepers stayed for years.\nWhy They Came\nThe soldiers came for pay and for experience. They stayed.\n"
+    named = _essay(text, "t", "seeds/peacekeeping-in-the-hills.txt")
+    assert named.title is None
+    assert route([named], TOPICS).topics_of("t", 0) == ["peacekeeping"]
+    assert route([named], TOPICS).topics_of("t", 1) == ["peacekeeping"]
+    plain = _essay(text, "t", "seeds/life-in-the-hills.txt")
+    assert route([plain], TOPICS).topics_of("t", 1) == []
+    meta = {"t": EssayMeta(title="Peacekeeping in the Hills")}
+    assert route([plain], TOPICS, meta=meta).topics_of("t", 1) == ["peacekeeping"]
+
+
+def test_opening_is_filed_under_what_the_title_names() -> None:
+    """An opening introduces its essay: it is filed under the topics the title names, whatever else it mentions."""
+    text = "Peacekeeping in the Hills\n\nThe hills saw NATO planes pass. Nobody else came.\n\nWhy They Came\n\nThe soldiers came for pay.\n"
+    f = route([_essay(text)], TOPICS).filings["t"][0]
+    assert f.topics == ["peacekeeping"]
+    assert f.reasons["peacekeeping"] == "named in the essay's title: an opening introduces what the title names"
+    assert f.unfiled["alliances"] == "text weight 2, below 4 (an opening or closing, for a topic its essay is not about)"

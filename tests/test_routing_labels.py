@@ -5,6 +5,13 @@ tuning decision (``tests/data/unseen/``, both plain-text shapes), the topic set 
 written by hand before the router was run on them. A section agrees when the router files it under
 exactly the labelled set of topics (an empty set included: sections an editor would leave on
 their essay page). Mean Jaccard overlap is printed alongside for a softer view.
+
+None of these groups is unseen any more: the seeds and ``unseen`` were tuned on in earlier rounds,
+and ``holdout`` (``tests/data/holdout/``) was held out until the third round of routing work, which
+used it as a development set (its misses suggested the rules for short single-topic sections,
+openings and closings, and sections naming no topic). Their figures overstate how the router does
+on essays it has never seen; that is measured on a fresh held-out set kept outside this repository's
+tuning.
 """
 
 from __future__ import annotations
@@ -25,10 +32,10 @@ LABELS = DATA / "routing_labels.yaml"
 FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen", "holdout": DATA / "holdout"}
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
-# Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse.
-# The goal in issue 9 is 0.92; not reached yet (`pytest -s` prints the misses). The holdout essays
-# (tests/data/holdout/) are measured, never tuned on.
-FLOOR = {"seeds": 0.88, "unseen": 0.91, "holdout": 0.57}
+# Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse: raise
+# a floor when routing improves, never lower one without saying why. The goal in issue 9 is 0.92
+# on essays the rules were not written against (`pytest -s` prints the misses).
+FLOOR = {"seeds": 0.888, "unseen": 0.913, "holdout": 0.892}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:

@@ -25,7 +25,7 @@ from .export import export, plugin_options, read_mkdocs_yml
 from .model import check_slug, json_schema
 from .nav import nav
 from .pipeline import check, run
-from .route import WEIGHTS, Filing, route
+from .route import WEIGHTS, Filing, essay_title, route
 from .sources import load_essay
 from .suggest import suggest
 from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, topic_page
@@ -126,12 +126,10 @@ def cmd_route(args: argparse.Namespace) -> int:
             print(f"{missing[0]}: no such file", file=sys.stderr)
             return 2
         essays = [load_essay(Path(f)) for f in args.files]
-    routing = route(essays, loaded.topics)
+    routing = route(essays, loaded.topics, meta=loaded.meta)
     titles = {t.slug: t.title for t in loaded.topics}
     for e in essays:
-        meta = loaded.meta.get(e.slug)
-        title = e.title or (meta.title if meta and meta.title else e.slug)
-        print(f"{e.path}: {title}")
+        print(f"{e.path}: {essay_title(e, loaded.meta)}")
         for i, s in enumerate(e.sections):
             f = routing.filings[e.slug][i]
             line = s.line if s.heading is not None else (s.blocks[0].line if s.blocks else s.line)

@@ -7,7 +7,6 @@ target that was never registered is reported with the file and line it came from
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +16,7 @@ from .cache import BuildCache
 from .match import TermMatcher
 from .model import CaseStudy, EssayMeta, Topic
 from .parse import Essay, Section
-from .route import Routing, SectionHits
+from .route import Routing, SectionHits, essay_title
 from .text import UniqueSlugs, slugify
 from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
 
@@ -153,16 +152,6 @@ def featured_sections(routing: Routing, slug: str) -> list[tuple[str, int]]:
         return (f.topics[0] != slug, -f.scores.get(slug, 0.0), order[key])
 
     return sorted(sorted(filed, key=rank)[:FEATURED], key=order.__getitem__)
-
-
-def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:
-    """The title line, else the title in essays.yaml, else the file name made readable."""
-    m = meta.get(e.slug)
-    if e.title or (m and m.title):
-        return e.title or (m.title if m else "")
-    name = (posixpath.basename(e.path.replace("\\", "/")).rsplit(".", 1)[0] if e.path else "") or e.slug
-    name = " ".join(name.replace("-", " ").replace("_", " ").split()) or e.slug
-    return name[:1].upper() + name[1:]
 
 
 def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: dict[str, Target]) -> dict[tuple[str, int], str]:

@@ -101,7 +101,7 @@ def run(
     cache = cache if cache is not None else BuildCache()
     loaded = check(content_dir, seeds_dir, require_references, cache)  # parse, model
     matcher, hits = scan(loaded.essays, loaded.topics, cache)
-    routing = route(loaded.essays, loaded.topics, matcher, hits)  # route
+    routing = route(loaded.essays, loaded.topics, matcher, hits, loaded.meta)  # route
     kb = build(loaded.essays, loaded.topics, loaded.meta, routing, hits, cache)  # link
     site = render(kb, directory_urls)  # render
     pages = {pg.path: pg.markdown() for pg in site.pages}

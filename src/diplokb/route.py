@@ -4,30 +4,38 @@ Routing reads what a section says, not what it is called: every topic's ``terms`
 the heading and the text with one combined matcher. A section is filed under a topic when its
 heading names the topic, or when the text carries enough weight for it: a mention in a paragraph's
 opening sentence says what the paragraph is about and weighs double, and a repetition of the
-essay's own title phrase (its refrain) weighs a quarter. An essay's opening and its closing frame
-the whole essay: they are filed under the topics its title names. A topic's ``pin`` and
-``exclude`` lists override all of this for the headings they name. Every filing keeps its
-evidence (terms, where they were found, scores, reasons) for ``diplokb route --explain``.
+essay's own title phrase (its refrain) weighs a quarter. A short section whose text names one
+topic and no other is filed under it on a single mention. An essay's opening and its closing
+frame the whole essay: the opening is filed under the topics its title names, the closing under
+a topic the essay is about (its title names it or the opening is filed under it) on ordinary
+weight, and either under any other topic only on double weight. A section that names no topic at
+all is filed under the topics its essay is about. A topic's ``pin`` and ``exclude`` lists
+override all of this for the headings they name. Every filing keeps its evidence (terms, where
+they were found, scores, reasons) for ``diplokb route --explain``.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
 from .match import Hit, TermMatcher, canonical
-from .model import Topic
+from .model import EssayMeta, Topic
 from .parse import Essay, Section
 from .text import fold
 
 HEADING_WEIGHT = 4  # a topic named in the heading
+TITLE_WEIGHT = 0  # a topic the essay's title names, shown for an opening or closing: the essay is about it; no weight
 LEAD_WEIGHT = 2  # a mention in a paragraph's opening sentence: the paragraph is about the topic
 TEXT_WEIGHT = 1  # any other mention
 ECHO_WEIGHT = 0.25  # a mention inside a repetition of the essay's title phrase ("... and nation-building")
 MIN_BODY_HITS = 2  # weight needed in the text when the heading says nothing
 MIN_DENSITY = 1 / 100  # ... and at least this weight per word of the section
 MIN_SHARE = 0.3  # of the strongest topic's score in the same section
-WEIGHTS = {"heading": HEADING_WEIGHT, "title": HEADING_WEIGHT, "lead": LEAD_WEIGHT, "text": TEXT_WEIGHT, "title echo": ECHO_WEIGHT}
+SOLE_MAX_WORDS = 150  # a section this short whose text names one topic only is filed under it on one mention
+FRAME_OTHER = 2  # an opening or closing needs this many times MIN_BODY_HITS for a topic its essay is not about
+WEIGHTS = {"heading": HEADING_WEIGHT, "title": TITLE_WEIGHT, "lead": LEAD_WEIGHT, "text": TEXT_WEIGHT, "title echo": ECHO_WEIGHT}
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s")
 
@@ -54,6 +62,16 @@ class Routing:
 
     def topics_of(self, essay: str, index: int) -> list[str]:
         return self.filings[essay][index].topics
+
+
+def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:
+    """The title line, else the title in essays.yaml, else the file name made readable."""
+    m = meta.get(e.slug)
+    if e.title or (m and m.title):
+        return e.title or (m.title if m else "")
+    name = (posixpath.basename(e.path.replace("\\", "/")).rsplit(".", 1)[0] if e.path else "") or e.slug
+    name = " ".join(name.replace("-", " ").replace("_", " ").split()) or e.slug
+    return name[:1].upper() + name[1:]
 
 
 def topic_matcher(topics: list[Topic]) -> TermMatcher:
@@ -87,7 +105,7 @@ class _TitlePhrase:
 
     def __init__(self, matcher: TermMatcher, title: str | None) -> None:
         self.context: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-        t = title or ""
+        self.title = t = title or ""
         for h in matcher.finditer(t):
             before, after = tuple(_words(t[: h.start])[-2:]), tuple(_words(t[h.end :])[:2])
             self.context.setdefault(h.form, []).append((before, after))
@@ -126,8 +144,9 @@ class _Rules:
 
 
 def _file_section(
-    section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, title: _TitlePhrase, essay_title: str | None
+    section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, title: _TitlePhrase, about: dict[str, str]
 ) -> Filing:
+    """``about``: the topics the essay is about, each with where that comes from (its title, its opening)."""
     filing = Filing(words=max(1, sum(len(b.plain().split()) for b in section.blocks)))
 
     def note(slug: str, written: str, where: str) -> None:
@@ -136,7 +155,7 @@ def _file_section(
         ev[key] = ev.get(key, 0) + 1
 
     framing = section.heading is None or section.inferred  # the opening or the closing: they frame the essay
-    for h in matcher.finditer(essay_title or "" if framing else section.heading or ""):
+    for h in matcher.finditer(title.title if framing else section.heading or ""):
         note(h.key, h.text, "title" if framing else "heading")
     leads = [_lead_end(b.text) if b.kind == "paragraph" else 0 for b in section.blocks]
     for bi, ii, h in hits:
@@ -150,34 +169,49 @@ def _file_section(
     body: dict[str, float] = {}
     for slug, ev in filing.evidence.items():
         for (_form, where), n in ev.items():
-            if where in ("heading", "title"):
+            if where == "heading":
                 head[slug] = head.get(slug, 0) + n
-            else:
+            elif where != "title":
                 body[slug] = body.get(slug, 0) + WEIGHTS[where] * n
-    scores = {k: HEADING_WEIGHT * head.get(k, 0) + body.get(k, 0) for k in head.keys() | body.keys()}
+    scores = {k: HEADING_WEIGHT * head.get(k, 0) + body.get(k, 0) for k in filing.evidence}
     filing.scores = scores
     best = max(scores.values(), default=0)
     heading = canonical(section.heading or "") if section.heading else ""
     pinned = rules.pin.get(heading, set()) if heading else set()
     excluded = rules.exclude.get(heading, set()) if heading else set()
-    for slug in sorted(scores.keys() | pinned):
+    named = [k for k, v in body.items() if v >= TEXT_WEIGHT]
+    sole = len(named) == 1 and not head and filing.words <= SOLE_MAX_WORDS
+    opening = section.heading is None  # ``about`` holds the topics its title names
+    for slug in sorted(scores.keys() | pinned | (about.keys() if opening else set())):
         n_text = body.get(slug, 0)
+        need = MIN_BODY_HITS * (1 if slug in about or not framing else FRAME_OTHER)
         if slug in excluded:
             filing.unfiled[slug] = "excluded in the topic file"
         elif slug in pinned:
             filing.reasons[slug] = "pinned in the topic file"
         elif head.get(slug):
-            filing.reasons[slug] = "named in the essay's title" if framing else "named in the heading"
-        elif framing:
-            filing.unfiled[slug] = "an opening or closing is filed only under topics the essay's title names"
-        elif n_text < MIN_BODY_HITS:
-            filing.unfiled[slug] = f"text weight {n_text:g}, below {MIN_BODY_HITS}"
+            filing.reasons[slug] = "named in the heading"
+        elif opening and slug in about:
+            filing.reasons[slug] = f"{about[slug]}: an opening introduces what the title names"
+        elif sole and not framing and n_text >= TEXT_WEIGHT and (n_text < need or n_text / filing.words < MIN_DENSITY):
+            filing.reasons[slug] = f"text weight {n_text:g}: the only topic a short section ({filing.words} words) names"
+        elif n_text < need:
+            why = f"text weight {n_text:g}, below {need:g}"
+            if framing and slug not in about:
+                why += " (an opening or closing, for a topic its essay is not about)"
+            filing.unfiled[slug] = why
         elif n_text / filing.words < MIN_DENSITY:
             filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
         elif scores[slug] < MIN_SHARE * best:
             filing.unfiled[slug] = f"score {scores[slug]:g} below {MIN_SHARE:.0%} of the strongest topic's {best:g}"
+        elif framing and slug in about:
+            filing.reasons[slug] = f"{about[slug]}, text weight {n_text:g}, at least {need:g}"
         else:
-            filing.reasons[slug] = f"text weight {n_text:g}, at least {MIN_BODY_HITS} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
+            filing.reasons[slug] = f"text weight {n_text:g}, at least {need:g} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
+    if not body and not head and not pinned:  # the section names no topic: it is about what its essay is about
+        for slug, why in about.items():
+            if slug not in excluded and slug not in filing.reasons:
+                filing.reasons[slug] = f"names no topic, so takes its essay's topic ({why})"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
     return filing
 
@@ -187,22 +221,27 @@ def route(
     topics: list[Topic],
     matcher: TermMatcher | None = None,
     hits: dict[tuple[str, int], SectionHits] | None = None,
+    meta: dict[str, EssayMeta] | None = None,
 ) -> Routing:
     """File every section of every essay; sections matching nothing stay on their essay page.
 
     ``hits`` (from :func:`section_hits`, keyed by essay slug and section index) lets the link
-    stage share its single pass of the matcher over the text.
+    stage share its single pass of the matcher over the text. ``meta`` (essays.yaml) gives the
+    title of an essay without a title line; else its file name is read as its title.
     """
     matcher = matcher or topic_matcher(topics)
     rules = _Rules.of(topics)
     filings: dict[str, list[Filing]] = {}
     by_topic: dict[str, list[tuple[str, int]]] = {t.slug: [] for t in topics}
     for e in essays:
-        title = _TitlePhrase(matcher, e.title)
+        title = _TitlePhrase(matcher, essay_title(e, meta or {}))
+        about = {h.key: "named in the essay's title" for h in matcher.finditer(title.title)}
         fl = []
         for i, s in enumerate(e.sections):
             sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
-            fl.append(_file_section(s, sh, matcher, rules, title, e.title))
+            fl.append(_file_section(s, sh, matcher, rules, title, about))
+            if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
+                about = {**{k: "its essay's opening is filed under it" for k in fl[0].topics}, **about}
         filings[e.slug] = fl
         for i, f in enumerate(fl):
             for slug in f.topics:
