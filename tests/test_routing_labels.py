@@ -10,8 +10,11 @@ None of these groups is unseen any more: the seeds and ``unseen`` were tuned on 
 and ``holdout`` (``tests/data/holdout/``) was held out until the third round of routing work, which
 used it as a development set (its misses suggested the rules for short single-topic sections,
 openings and closings, and sections naming no topic). Their figures overstate how the router does
-on essays it has never seen; that is measured on a fresh held-out set kept outside this repository's
-tuning.
+on essays it has never seen. ``holdout2`` (``tests/data/holdout2/``, six essays written and
+labelled by someone who never saw the router) was measured once, after the third round: main before
+that round scored 78.7 %, the third round's router 72.3 % (its rules file more sections that the
+editor left unfiled). From the fourth round on it too is a development set; the figure for essays
+never seen is taken on the next fresh set (see README, "How sections are filed").
 """
 
 from __future__ import annotations
@@ -29,13 +32,13 @@ from diplokb.sources import load_essay
 from .conftest import CONTENT, DATA, SEEDS
 
 LABELS = DATA / "routing_labels.yaml"
-FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen", "holdout": DATA / "holdout"}
+FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen", "holdout": DATA / "holdout", "holdout2": DATA / "holdout2"}
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
 # Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse: raise
 # a floor when routing improves, never lower one without saying why. The goal in issue 9 is 0.92
 # on essays the rules were not written against (`pytest -s` prints the misses).
-FLOOR = {"seeds": 0.888, "unseen": 0.913, "holdout": 0.892}
+FLOOR = {"seeds": 0.888, "unseen": 0.913, "holdout": 0.892, "holdout2": 0.723}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
@@ -78,7 +81,7 @@ def agreement(group: str) -> tuple[float, float, list[str]]:
     return exact / n, jaccard / n, misses
 
 
-@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout"])
+@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout", "holdout2"])
 def test_routing_agrees_with_editors(group: str) -> None:
     """The router files sections as the labels say, on the seeds and on essays it was never tuned on."""
     exact, jaccard, misses = agreement(group)
@@ -86,7 +89,7 @@ def test_routing_agrees_with_editors(group: str) -> None:
     assert exact >= FLOOR[group], "\n".join(misses)
 
 
-@pytest.mark.parametrize("group", ["unseen", "holdout"])
+@pytest.mark.parametrize("group", ["unseen", "holdout", "holdout2"])
 def test_labels_cover_both_shapes_and_unseen_essays(group: str) -> None:
     """The unseen and held-out sets hold essays of both plain-text shapes, none of them a seed."""
     essays = [load_essay(DATA / group / f"{slug}.txt") for slug in _labels()[group]]
