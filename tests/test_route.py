@@ -135,7 +135,7 @@ def test_short_section_naming_one_topic_once_is_filed() -> None:
     long = one.replace("Soldiers flew in tents and water.", "Soldiers flew in tents and water. " * 18)
     f = route([_essay(long)], TOPICS).filings["t"][1]
     assert f.words > 100 and f.topics == []
-    assert f.unfiled["soft-power"] == "text weight 1, below 2"
+    assert f.unfiled["soft-power"] == "text weight 1, below 2 (the only topic named, but thinner than 1 per 100 words in 113)"
 
 
 def test_section_naming_no_topic_stays_unfiled() -> None:

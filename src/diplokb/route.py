@@ -200,6 +200,8 @@ def _file_section(
             why = f"text weight {n_text:g}, below {need:g}"
             if framing and slug not in about:
                 why += " (an opening or closing, for a topic its essay is not about)"
+            elif sole and not framing and n_text >= TEXT_WEIGHT:
+                why += f" (the only topic named, but thinner than 1 per {1 / MIN_DENSITY:g} words in {filing.words})"
             filing.unfiled[slug] = why
         elif n_text / filing.words < MIN_DENSITY:
             filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
