@@ -124,39 +124,53 @@ def _essay(text: str, slug: str = "t", path: str = "") -> Essay:
 
 
 def test_short_section_naming_one_topic_once_is_filed() -> None:
-    """A short section whose text names one topic, once, is about it; a second topic or a long section needs the usual weight."""
+    """A short section whose text names one topic, once, is about it; a second topic, or more than 100 words per mention, needs the usual weight."""
     one = "Essay on Things\n\nAn opening of no interest. It says nothing.\n\nRelief\n\nSoldiers flew in tents and water. Local goodwill followed the flights.\n"
     f = route([_essay(one)], TOPICS).filings["t"][1]
     assert f.topics == ["soft-power"]
-    assert f.reasons["soft-power"] == "text weight 1: the only topic a short section (11 words) names"
+    assert f.reasons["soft-power"] == "text weight 1: the only topic a short section (11 words) names, at least 1 per 100"
     two = one.replace("followed the flights", "followed the flights to the NATO base")
     assert route([_essay(two)], TOPICS).topics_of("t", 1) == []
-    long = one.replace("Soldiers flew in tents and water.", "Soldiers flew in tents and water. " * 30)
-    assert route([_essay(long)], TOPICS).topics_of("t", 1) == []
+    # 113 words: one mention is below the density bar of 1 per 100 words, so it is a passing mention
+    long = one.replace("Soldiers flew in tents and water.", "Soldiers flew in tents and water. " * 18)
+    f = route([_essay(long)], TOPICS).filings["t"][1]
+    assert f.words > 100 and f.topics == []
+    assert f.unfiled["soft-power"] == "text weight 1, below 2 (the only topic named, but thinner than 1 per 100 words in 113)"
 
 
-def test_section_naming_no_topic_takes_the_essays_topic() -> None:
-    """A section that names no topic at all is filed under the topic the essay's title names; otherwise it stays unfiled."""
+def test_section_naming_no_topic_stays_unfiled() -> None:
+    """A section that names no topic stays on its essay page, even in an essay whose title names one."""
     text = "Peacekeeping in the Hills\n\nAn opening with peacekeepers in it. Peacekeepers came.\n\nWhy They Came\n\nThe soldiers came for pay and for experience.\n"
-    f = route([_essay(text)], TOPICS).filings["t"][1]
-    assert f.topics == ["peacekeeping"]
-    assert f.reasons["peacekeeping"] == "names no topic, so takes its essay's topic (named in the essay's title)"
-    other = _essay(text.replace("Peacekeeping in the Hills", "Life in the Hills"))
-    assert route([other], TOPICS).topics_of("t", 1) == []
+    r = route([_essay(text)], TOPICS)
+    assert r.topics_of("t", 0) == ["peacekeeping"]
+    assert r.topics_of("t", 1) == []
+    assert r.filings["t"][1].reasons == {} and r.filings["t"][1].unfiled == {}
+
+
+def _with_closing(text: str) -> Essay:
+    """The essay of ``text`` with its last section marked as an inferred closing, as the parser marks one."""
+    essay = _essay(text)
+    essay.sections[-1] = replace(essay.sections[-1], inferred=True)
+    return essay
 
 
 def test_opening_is_filed_on_its_text_and_lends_its_topic() -> None:
-    """An opening is filed under a topic its title does not name only on double weight; the essay is then about that topic."""
+    """An opening is filed under a topic its title does not name only on double weight; the essay is then about that topic,
+    so its closing is filed under it on ordinary weight."""
     opening = "Field hospitals reach people. After an earthquake or a flood, armed forces bring help."
-    text = f"Essay on Things\n\n{opening}\n\nWhy They Came\n\nThe soldiers came for pay and for experience.\n"
-    r = route([_essay(text)], TOPICS)
+    closing = "Goodwill lasted for years. Nobody forgot the flights."
+    text = f"Essay on Things\n\n{opening}\n\nWhy They Came\n\nThe soldiers came for pay and for experience.\n\nConclusion\n\n{closing}\n"
+    r = route([_with_closing(text)], TOPICS)
     assert r.topics_of("t", 0) == ["soft-power"]
     assert r.filings["t"][0].reasons["soft-power"].startswith("text weight 4, at least 4")
-    assert r.topics_of("t", 1) == ["soft-power"]
-    assert r.filings["t"][1].reasons["soft-power"] == "names no topic, so takes its essay's topic (its essay's opening is filed under it)"
-    thin = _essay(text.replace(" or a flood", ""))
+    assert r.topics_of("t", 1) == []
+    assert r.topics_of("t", 2) == ["soft-power"]
+    assert r.filings["t"][2].reasons["soft-power"] == "its essay's opening is filed under it, text weight 2, at least 2"
+    thin = _with_closing(text.replace(" or a flood", ""))
     assert route([thin], TOPICS).topics_of("t", 0) == []
     assert route([thin], TOPICS).filings["t"][0].unfiled["soft-power"].startswith("text weight 3, below 4")
+    assert route([thin], TOPICS).topics_of("t", 2) == []
+    assert route([thin], TOPICS).filings["t"][2].unfiled["soft-power"].startswith("text weight 2, below 4")
 
 
 def test_title_from_essays_yaml_or_file_name() -> None:
@@ -165,11 +179,10 @@ def test_title_from_essays_yaml_or_file_name() -> None:
     named = _essay(text, "t", "seeds/peacekeeping-in-the-hills.txt")
     assert named.title is None
     assert route([named], TOPICS).topics_of("t", 0) == ["peacekeeping"]
-    assert route([named], TOPICS).topics_of("t", 1) == ["peacekeeping"]
     plain = _essay(text, "t", "seeds/life-in-the-hills.txt")
-    assert route([plain], TOPICS).topics_of("t", 1) == []
+    assert route([plain], TOPICS).topics_of("t", 0) == []
     meta = {"t": EssayMeta(title="Peacekeeping in the Hills")}
-    assert route([plain], TOPICS, meta=meta).topics_of("t", 1) == ["peacekeeping"]
+    assert route([plain], TOPICS, meta=meta).topics_of("t", 0) == ["peacekeeping"]
 
 
 def test_opening_is_filed_under_what_the_title_names() -> None:

@@ -4,13 +4,13 @@ Routing reads what a section says, not what it is called: every topic's ``terms`
 the heading and the text with one combined matcher. A section is filed under a topic when its
 heading names the topic, or when the text carries enough weight for it: a mention in a paragraph's
 opening sentence says what the paragraph is about and weighs double, and a repetition of the
-essay's own title phrase (its refrain) weighs a quarter. A short section whose text names one
-topic and no other is filed under it on a single mention. An essay's opening and its closing
-frame the whole essay: the opening is filed under the topics its title names, the closing under
-a topic the essay is about (its title names it or the opening is filed under it) on ordinary
-weight, and either under any other topic only on double weight. A section that names no topic at
-all is filed under the topics its essay is about. A topic's ``pin`` and ``exclude`` lists
-override all of this for the headings they name. Every filing keeps its evidence (terms, where
+essay's own title phrase (its refrain) weighs a quarter. A section whose text names one topic
+and no other is filed under it on a single mention if that mention still meets the density bar
+(at most 100 words). An essay's opening and its closing frame the whole essay: the opening is
+filed under the topics its title names, the closing under a topic the essay is about (its title
+names it or the opening is filed under it) on ordinary weight, and either under any other topic
+only on double weight. A section that names no topic stays on its essay page. A topic's ``pin``
+and ``exclude`` lists override all of this for the headings they name. Every filing keeps its evidence (terms, where
 they were found, scores, reasons) for ``diplokb route --explain``.
 """
 
@@ -33,7 +33,6 @@ ECHO_WEIGHT = 0.25  # a mention inside a repetition of the essay's title phrase 
 MIN_BODY_HITS = 2  # weight needed in the text when the heading says nothing
 MIN_DENSITY = 1 / 100  # ... and at least this weight per word of the section
 MIN_SHARE = 0.3  # of the strongest topic's score in the same section
-SOLE_MAX_WORDS = 150  # a section this short whose text names one topic only is filed under it on one mention
 FRAME_OTHER = 2  # an opening or closing needs this many times MIN_BODY_HITS for a topic its essay is not about
 WEIGHTS = {"heading": HEADING_WEIGHT, "title": TITLE_WEIGHT, "lead": LEAD_WEIGHT, "text": TEXT_WEIGHT, "title echo": ECHO_WEIGHT}
 _WORDS = re.compile(r"\w+")
@@ -180,7 +179,7 @@ def _file_section(
     pinned = rules.pin.get(heading, set()) if heading else set()
     excluded = rules.exclude.get(heading, set()) if heading else set()
     named = [k for k, v in body.items() if v >= TEXT_WEIGHT]
-    sole = len(named) == 1 and not head and filing.words <= SOLE_MAX_WORDS
+    sole = len(named) == 1 and not head  # one topic only: a single mention is enough if it meets the density bar
     opening = section.heading is None  # ``about`` holds the topics its title names
     for slug in sorted(scores.keys() | pinned | (about.keys() if opening else set())):
         n_text = body.get(slug, 0)
@@ -193,12 +192,16 @@ def _file_section(
             filing.reasons[slug] = "named in the heading"
         elif opening and slug in about:
             filing.reasons[slug] = f"{about[slug]}: an opening introduces what the title names"
-        elif sole and not framing and n_text >= TEXT_WEIGHT and (n_text < need or n_text / filing.words < MIN_DENSITY):
-            filing.reasons[slug] = f"text weight {n_text:g}: the only topic a short section ({filing.words} words) names"
+        elif sole and not framing and TEXT_WEIGHT <= n_text < need and n_text / filing.words >= MIN_DENSITY:
+            filing.reasons[slug] = (
+                f"text weight {n_text:g}: the only topic a short section ({filing.words} words) names, at least 1 per {1 / MIN_DENSITY:g}"
+            )
         elif n_text < need:
             why = f"text weight {n_text:g}, below {need:g}"
             if framing and slug not in about:
                 why += " (an opening or closing, for a topic its essay is not about)"
+            elif sole and not framing and n_text >= TEXT_WEIGHT:
+                why += f" (the only topic named, but thinner than 1 per {1 / MIN_DENSITY:g} words in {filing.words})"
             filing.unfiled[slug] = why
         elif n_text / filing.words < MIN_DENSITY:
             filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
@@ -208,10 +211,6 @@ def _file_section(
             filing.reasons[slug] = f"{about[slug]}, text weight {n_text:g}, at least {need:g}"
         else:
             filing.reasons[slug] = f"text weight {n_text:g}, at least {need:g} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
-    if not body and not head and not pinned:  # the section names no topic: it is about what its essay is about
-        for slug, why in about.items():
-            if slug not in excluded and slug not in filing.reasons:
-                filing.reasons[slug] = f"names no topic, so takes its essay's topic ({why})"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
     return filing
 
