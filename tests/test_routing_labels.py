@@ -18,6 +18,10 @@ never seen is taken on the next fresh set (see README, "How sections are filed")
 dropped the rule filing a section that names no topic under its essay's topic and held the
 single-mention rule to the density bar: holdout2 back to 78.7 %, holdout down from 89.3 to 82.1 %
 (the round-3 rules had been fitted on it), pooled over all four sets up from 176 to 177 of 204.
+``holdout3`` (``tests/data/holdout3/``, six more essays written and labelled blind while round 4
+ran) is the figure for essays never seen, measured once on the round-4 router: 78.7 % (37 of 47;
+the router before round 3 also scored 78.7 % there, the round-3 router 76.6 %). Tuning on it
+spends it: the next figure for unseen essays then needs a fresh set again.
 """
 
 from __future__ import annotations
@@ -35,13 +39,19 @@ from diplokb.sources import load_essay
 from .conftest import CONTENT, DATA, SEEDS
 
 LABELS = DATA / "routing_labels.yaml"
-FOLDERS = {"seeds": SEEDS, "unseen": DATA / "unseen", "holdout": DATA / "holdout", "holdout2": DATA / "holdout2"}
+FOLDERS = {
+    "seeds": SEEDS,
+    "unseen": DATA / "unseen",
+    "holdout": DATA / "holdout",
+    "holdout2": DATA / "holdout2",
+    "holdout3": DATA / "holdout3",
+}
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
 # Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse: raise
 # a floor when routing improves, never lower one without saying why. The goal in issue 9 is 0.92
 # on essays the rules were not written against (`pytest -s` prints the misses).
-FLOOR = {"seeds": 0.888, "unseen": 0.913, "holdout": 0.821, "holdout2": 0.787}
+FLOOR = {"seeds": 0.888, "unseen": 0.913, "holdout": 0.821, "holdout2": 0.787, "holdout3": 0.787}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
@@ -84,7 +94,7 @@ def agreement(group: str) -> tuple[float, float, list[str]]:
     return exact / n, jaccard / n, misses
 
 
-@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout", "holdout2"])
+@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout", "holdout2", "holdout3"])
 def test_routing_agrees_with_editors(group: str) -> None:
     """The router files sections as the labels say, on the seeds and on essays it was never tuned on."""
     exact, jaccard, misses = agreement(group)
@@ -92,7 +102,7 @@ def test_routing_agrees_with_editors(group: str) -> None:
     assert exact >= FLOOR[group], "\n".join(misses)
 
 
-@pytest.mark.parametrize("group", ["unseen", "holdout", "holdout2"])
+@pytest.mark.parametrize("group", ["unseen", "holdout", "holdout2", "holdout3"])
 def test_labels_cover_both_shapes_and_unseen_essays(group: str) -> None:
     """The unseen and held-out sets hold essays of both plain-text shapes, none of them a seed."""
     essays = [load_essay(DATA / group / f"{slug}.txt") for slug in _labels()[group]]
