@@ -22,8 +22,10 @@ single-mention rule to the density bar: holdout2 back to 78.7 %, holdout down fr
 ran) is the figure for essays never seen, measured once on the round-4 router: 78.7 % (37 of 47;
 the router before round 3 also scored 78.7 % there, the round-3 router 76.6 %). Round 5 changed
 terms only, each measured on all five groups pooled (holdout3 included, so it is now a development
-set too): 214 -> 228 of 251 (holdout3 91.5 %, a development figure); the next figure for unseen
-essays is taken on a fresh set.
+set too): 214 -> 228 of 251 (holdout3 91.5 %, a development figure). ``holdout4``
+(``tests/data/holdout4/``, six essays written and labelled blind while round 5 ran) gave the fresh
+figure: 77.3 % (34 of 44) for the round-5 router, as for the round-4 one (the router before round 3:
+79.5 %). The goal is not met on essays never seen; tuning on holdout4 would spend it too.
 """
 
 from __future__ import annotations
@@ -47,13 +49,14 @@ FOLDERS = {
     "holdout": DATA / "holdout",
     "holdout2": DATA / "holdout2",
     "holdout3": DATA / "holdout3",
+    "holdout4": DATA / "holdout4",
 }
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
 # Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse: raise
 # a floor when routing improves, never lower one without saying why. The goal in issue 9 is 0.92
 # on essays the rules were not written against (`pytest -s` prints the misses).
-FLOOR = {"seeds": 0.888, "unseen": 0.946, "holdout": 0.892, "holdout2": 0.851, "holdout3": 0.914}
+FLOOR = {"seeds": 0.888, "unseen": 0.946, "holdout": 0.892, "holdout2": 0.851, "holdout3": 0.914, "holdout4": 0.772}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
@@ -96,7 +99,7 @@ def agreement(group: str) -> tuple[float, float, list[str]]:
     return exact / n, jaccard / n, misses
 
 
-@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout", "holdout2", "holdout3"])
+@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout", "holdout2", "holdout3", "holdout4"])
 def test_routing_agrees_with_editors(group: str) -> None:
     """The router files sections as the labels say, on the seeds and on essays it was never tuned on."""
     exact, jaccard, misses = agreement(group)
@@ -104,7 +107,7 @@ def test_routing_agrees_with_editors(group: str) -> None:
     assert exact >= FLOOR[group], "\n".join(misses)
 
 
-@pytest.mark.parametrize("group", ["unseen", "holdout", "holdout2", "holdout3"])
+@pytest.mark.parametrize("group", ["unseen", "holdout", "holdout2", "holdout3", "holdout4"])
 def test_labels_cover_both_shapes_and_unseen_essays(group: str) -> None:
     """The unseen and held-out sets hold essays of both plain-text shapes, none of them a seed."""
     essays = [load_essay(DATA / group / f"{slug}.txt") for slug in _labels()[group]]
