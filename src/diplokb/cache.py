@@ -55,6 +55,25 @@ class BuildCache:
     scans: dict[tuple[str, str], tuple[Any, Any, list[Any]]] = field(default_factory=dict)
     # term list -> compiled matcher (a few: topics and entities, and the versions being edited)
     matchers: Recent[Any, Any] = field(default_factory=lambda: Recent(4))
+    # stage name -> (what it was given, what it returned): the last result of a whole stage
+    stages: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # page maker -> (what the page read, the page, its problems); kept only when ``keep_pages`` (serve)
+    pages: dict[Any, tuple[Any, Any, tuple[Any, ...]]] = field(default_factory=dict)
+    keep_pages: bool = False
+    # page path -> (page, its Markdown)
+    markdown: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+    def stage(self, name: str, key: Any, make: Callable[[], V]) -> V:
+        """``make()``, or what it returned last time if ``key`` equals the last key (compared with ``==``).
+
+        Keys hold the inputs themselves (tuples of essays, topics...), never their ids: an unchanged
+        essay is the same object, so the comparison is quick, and a changed one compares by value."""
+        hit = self.stages.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1]  # type: ignore[no-any-return]
+        value = make()
+        self.stages[name] = (key, value)
+        return value
 
     def matcher(self, key: Any, make: Callable[[], V]) -> V:
         """The matcher compiled for this term list, made once while the list is unchanged."""

@@ -77,6 +77,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
         self.serving = command == "serve"
         self.dirty = dirty
+        self.cache.keep_pages = self.serving  # a rebuild reuses every page whose inputs read the same
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(DirtyNotice())
 
@@ -172,7 +173,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after every other plugin's on_pre_build: nothing has been written yet
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.site.begin(config, dirty=self.dirty)
+        self.site.begin(config, dirty=self.dirty, in_place=self.serving)
 
     @event_priority(-100)  # after every other plugin's on_post_build (search index, offline, privacy)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -202,6 +203,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(
                 f"{host}:{port} is already in use (another `mkdocs serve`?): stop it, or serve on another port with -a {host}:{port + 1}"
             )
+        observer = getattr(server, "observer", None)
+        if isinstance(getattr(observer, "_timeout", None), float):
+            # The content and the essays are polled every 0.1 s, not MkDocs' 0.5 s: a save shows sooner.
+            # (watchdog gives each watch the observer's timeout when the watch is made.)
+            observer._timeout = 0.1  # type: ignore[union-attr]
         for d in self._dirs(config):
             if d.exists():
                 server.watch(str(d))

@@ -64,11 +64,21 @@ class StagedSite:
         self.final: Path | None = None  # where the site goes once the build succeeded
         self.staging: Path | None = None  # where this build writes it
         self.linked = False  # the staging folder holds hard links to the last site (dirty builds)
+        self.journal: Journal | None = None  # a serve rebuild written in place, undone on failure
+        self.built = False  # a build of this session succeeded (the site to rebuild in place exists)
 
-    def begin(self, config: MkDocsConfig, dirty: bool) -> None:
-        """Point MkDocs at a fresh staging folder (for a dirty build: hard links to the last site)."""
+    def begin(self, config: MkDocsConfig, dirty: bool, in_place: bool = False) -> None:
+        """Point MkDocs at a fresh staging folder (for a dirty build: hard links to the last site).
+
+        ``in_place`` (a dirty rebuild under ``mkdocs serve``, whose server holds every request while
+        it builds): write into the served site itself, keeping what each write replaces in a journal
+        that a failed build rolls back. Copying a large site's tree of links costs more than the rebuild."""
         final = Path(config.site_dir).resolve()
         final.parent.mkdir(parents=True, exist_ok=True)
+        if in_place and dirty and self.built and final.is_dir():
+            self.final, self.staging, self.linked = final, None, False
+            self.journal = Journal(final)
+            return
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
         self.linked = dirty and final.is_dir()
         if self.linked:
@@ -79,11 +89,21 @@ class StagedSite:
         config.site_dir = str(staging)
 
     def before_writing(self, files: Files) -> None:
-        if self.staging is not None and self.linked:
+        if self.journal is not None:
+            self.journal.keep(files)
+        elif self.staging is not None and self.linked:
             _unshare(self.staging, files)
 
     def finish(self, config: MkDocsConfig) -> None:
         """Swap the staged site in, unless strict mode counted a warning (MkDocs aborts right after)."""
+        if self.journal is not None:
+            journal, self.journal = self.journal, None
+            if config.strict and _warnings_counted():
+                journal.undo()
+                log.info(f"strict mode: the build had warnings, so {self.final} keeps the last good site")
+            else:
+                journal.drop()
+            return
         if self.staging is None or self.final is None:
             return
         staging, final = self.staging, self.final
@@ -94,13 +114,64 @@ class StagedSite:
             log.info(f"strict mode: the build had warnings, so {final} keeps the last good site")
             return
         _swap(staging, final)
+        self.built = True
 
     def abandon(self) -> None:
+        if self.journal is not None:
+            self.journal.undo()
+            self.journal = None
+            log.info(f"the build failed, so {self.final} keeps the last good site")
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
             if self.final is not None:
                 log.info(f"the build failed, so {self.final} keeps the last good site")
+
+
+class Journal:
+    """What an in-place rebuild of ``site`` replaces, kept aside until the build succeeded.
+
+    Before MkDocs writes: each file this build rewrites is moved aside (MkDocs writes a new one),
+    every other file that is no source's output (search index, sitemap, 404 page...) is copied
+    aside. :meth:`undo` puts them all back and removes what the build added; :meth:`drop` forgets them."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.aside = Path(tempfile.mkdtemp(prefix=f".{site.name}.journal-", dir=site.parent))
+        self.kept: list[tuple[str, str]] = []  # (file in the site, its copy aside)
+        self.before: set[str] = set()  # every file the site held before writing
+
+    def keep(self, files: Files) -> None:
+        untouched: set[str] = set()
+        rewritten: set[str] = set()
+        for f in files:
+            (rewritten if f.is_modified() else untouched).add(os.path.normpath(f.abs_dest_path))
+        for root, _dirs, names in os.walk(self.site):
+            for name in names:
+                path = os.path.join(root, name)
+                self.before.add(path)
+                if path in untouched or os.path.islink(path):
+                    continue
+                aside = os.path.join(self.aside, str(len(self.kept)))
+                if path in rewritten:
+                    os.rename(path, aside)
+                else:
+                    shutil.copy2(path, aside)
+                self.kept.append((path, aside))
+
+    def undo(self) -> None:
+        for root, _dirs, names in os.walk(self.site):
+            for name in names:
+                path = os.path.join(root, name)
+                if path not in self.before and not os.path.islink(path):
+                    os.remove(path)
+        for path, aside in self.kept:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            os.replace(aside, path)
+        self.drop()
+
+    def drop(self) -> None:
+        shutil.rmtree(self.aside, ignore_errors=True)
 
 
 class GeneratedFiles:
