@@ -23,7 +23,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -34,7 +34,7 @@ from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
 from .nav import nav, page_sources
 from .pipeline import run
-from .sitebuild import DirtyNotice, GeneratedFiles, MemoryBytecodeCache, StagedSite, port_free
+from .sitebuild import DirtyNotice, DirtySearch, GeneratedFiles, MemoryBytecodeCache, StagedSite, port_free, unread_titles
 
 log = get_plugin_logger("diplokb")
 
@@ -72,6 +72,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
         self.bytecode = MemoryBytecodeCache()
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
+        self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
+        self.dumped: dict[str, tuple[Any, str]] = {}  # knowledge.json part -> (the part, its JSON)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
@@ -144,11 +146,17 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             config.extra_javascript.append(JS)
         return config
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.dirty:
+            unread_titles(nav, config)
+        return nav
+
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """ "Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
 
         MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a
         generated page gets the same link base, pointed at its source file, or no link at all."""
+        self.search.rendered.add(page.url)
         if page.file.generated_by is None or self.output is None:
             return context
         src = self.output.sources.get(page.file.src_uri)
@@ -175,9 +183,16 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.site.begin(config, dirty=self.dirty, in_place=self.serving)
 
+    @event_priority(50)  # before Material's search plugin writes its index
+    def _mend_search(self, *, config: MkDocsConfig) -> None:
+        if self.dirty:
+            self.search.merge(config)
+
     @event_priority(-100)  # after every other plugin's on_post_build (search index, offline, privacy)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish(self, *, config: MkDocsConfig) -> None:
         self.site.finish(config)
+
+    on_post_build = CombinedEvent(_mend_search, _finish)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.site.abandon()
@@ -187,6 +202,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
         self.site.before_writing(files)
+        self.search.pages(files)
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

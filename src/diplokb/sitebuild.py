@@ -16,6 +16,7 @@ import shutil
 import socket
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
@@ -214,6 +215,48 @@ class GeneratedFiles:
                 os.remove(stale)
         self.previous, self.previous_dest = generated, dest
         return files
+
+
+class DirtySearch:
+    """Keeps Material's search index whole across dirty rebuilds.
+
+    A dirty rebuild indexes only the pages it renders; Material then merges them into the last
+    index by the first page's URL prefix, assuming one page changed (with the home page first,
+    every other page's entries were dropped). Here each page's entries are kept by page URL and the
+    index is put together in the order of the pages, as a fresh build writes it."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[Any]] = {}  # page URL -> its search entries, as last indexed
+        self.order: list[str] = []  # page URLs in build order
+        self.rendered: set[str] = set()  # pages rendered (so indexed) by this build
+
+    def pages(self, files: Files) -> None:
+        # A page's URL as its search entries give it (MkDocs' Page.url: the home page's is "", not "./").
+        self.order = ["" if f.url in (".", "./") else f.url for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)]
+        self.rendered = set()
+
+    def merge(self, config: MkDocsConfig) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if search is None or not isinstance(getattr(index, "entries", None), list) or not hasattr(search, "search_index_prev"):
+            return  # another search plugin (or none): nothing to mend
+        fresh: dict[str, list[Any]] = {url: [] for url in self.rendered}
+        for entry in index.entries:  # type: ignore[union-attr]
+            fresh.setdefault(str(entry.get("location", "")).partition("#")[0], []).append(entry)
+        self.entries.update(fresh)
+        present = set(self.order)
+        for url in [u for u in self.entries if u not in present]:
+            del self.entries[url]
+        index.entries = [e for url in self.order for e in self.entries.get(url, [])]  # type: ignore[union-attr]
+        search.search_index_prev = None  # the merged list is whole: no merge of Material's own
+
+
+def unread_titles(nav: Any, config: MkDocsConfig) -> None:
+    """A dirty rebuild reads only the pages it renders; a hand-written page it skips would show in the
+    navigation with no title ("None"). Its source is read (not rendered) so its title is known."""
+    for page in nav.pages:
+        if page.markdown is None and page.file.generated_by is None and not page.file.is_modified():
+            page.read_source(config)
 
 
 def _warnings_counted() -> int:
