@@ -197,3 +197,16 @@ def test_dirty_serve_rebuilds_serve_what_a_fresh_build_makes(tmp_path: Path, mon
     assert json.loads(a.pop(index)) == json.loads(b.pop(index))  # the whole index, in the same order
     assert [k for k in b if a[k] != b[k]] == []
     assert b"FIXED sends" in a["topics/peacekeeping/index.html"]
+
+
+def test_knowledge_json_dumped_in_parts_is_the_whole_dump(tmp_path: Path) -> None:
+    """The plugin dumps knowledge.json part by part (reusing unchanged parts): the same text as one dump."""
+    from diplokb.plugin import DiplokbPlugin
+
+    project = copy_project(tmp_path / "kb")
+    plugin = DiplokbPlugin()
+    cache = BuildCache(keep_pages=True)
+    for edit in (lambda: None, _edit(project / "content/topics/peacekeeping.yaml", "Peacekeeping sends", "Ça « sends »")):
+        edit()
+        knowledge = pipeline.run(project / "content", project / "seeds", cache=cache).knowledge
+        assert plugin._dump(knowledge) == json.dumps(knowledge, ensure_ascii=False, separators=(",", ":"))

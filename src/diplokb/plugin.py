@@ -117,12 +117,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         else:
             for w in result.warnings:
                 log.warning(str(w))
-            # The C JSON encoder (no indent): a pretty-printed dump is several times slower at scale.
-            knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
+            knowledge = self._dump(result.knowledge)
             root = Path(config.config_file_path or ".").resolve().parent
             sources = {}
+            resolved: dict[str, Path] = {}  # a topic file is behind each of its case studies' pages: resolved once
             for page, src in page_sources(result.kb).items():
-                path = Path(src).resolve()
+                path = resolved.get(src) or resolved.setdefault(src, Path(src).resolve())
                 if path.is_relative_to(root):
                     sources[page] = path.relative_to(root).as_posix()
             self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb), sources)
@@ -150,6 +150,17 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         if self.dirty:
             unread_titles(nav, config)
         return nav
+
+    def _dump(self, knowledge: dict[str, Any]) -> str:
+        """``knowledge.json``: each part dumped again only when the pipeline handed a new one (it reuses
+        unchanged parts). The C JSON encoder (no indent): a pretty-printed dump is several times slower."""
+        parts = []
+        for key, value in knowledge.items():
+            hit = self.dumped.get(key)
+            if hit is None or hit[0] is not value:
+                hit = self.dumped[key] = (value, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+            parts.append(f"{json.dumps(key, ensure_ascii=False)}:{hit[1]}")
+        return "{" + ",".join(parts) + "}"
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """ "Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
