@@ -89,7 +89,7 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
         ("topic removed", lambda: (topics / "naval.yaml").unlink()),
         ("all undone", lambda: peace.write_text(original, encoding="utf-8")),
     ]
-    cache = BuildCache(keep_pages=True)
+    cache = BuildCache(keep=True)
     last = _result(project, cache)
     assert not isinstance(last, str)
     for what, edit in edits:
@@ -104,7 +104,7 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
 def test_a_summary_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
     """The essay pages, case study pages and the graph are the very objects of the last build; the topic page is new."""
     project = copy_project(tmp_path / "kb")
-    cache = BuildCache(keep_pages=True)
+    cache = BuildCache(keep=True)
     pipeline.run(project / "content", project / "seeds", cache=cache)
     before = {k: v[1] for k, v in cache.pages.items()}
     _edit(project / "content/topics/peacekeeping.yaml", "Peacekeeping sends military forces", "EDITED sends military forces")()
@@ -205,7 +205,7 @@ def test_knowledge_json_dumped_in_parts_is_the_whole_dump(tmp_path: Path) -> Non
 
     project = copy_project(tmp_path / "kb")
     plugin = DiplokbPlugin()
-    cache = BuildCache(keep_pages=True)
+    cache = BuildCache(keep=True)
     for edit in (lambda: None, _edit(project / "content/topics/peacekeeping.yaml", "Peacekeeping sends", "Ça « sends »")):
         edit()
         knowledge = pipeline.run(project / "content", project / "seeds", cache=cache).knowledge

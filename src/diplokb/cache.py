@@ -55,11 +55,13 @@ class BuildCache:
     scans: dict[tuple[str, str], tuple[Any, Any, list[Any]]] = field(default_factory=dict)
     # term list -> compiled matcher (a few: topics and entities, and the versions being edited)
     matchers: Recent[Any, Any] = field(default_factory=lambda: Recent(4))
+    # Whole results, kept for the next build only when ``keep`` (a serve session; a one-off build
+    # would only hold on to them longer):
+    keep: bool = False
     # stage name -> (what it was given, what it returned): the last result of a whole stage
     stages: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    # page maker -> (what the page read, the page, its problems); kept only when ``keep_pages`` (serve)
+    # page maker -> (what the page read, the page, its problems)
     pages: dict[Any, tuple[Any, Any, tuple[Any, ...]]] = field(default_factory=dict)
-    keep_pages: bool = False
     # page path -> (page, its Markdown)
     markdown: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
@@ -68,6 +70,8 @@ class BuildCache:
 
         Keys hold the inputs themselves (tuples of essays, topics...), never their ids: an unchanged
         essay is the same object, so the comparison is quick, and a changed one compares by value."""
+        if not self.keep:
+            return make()
         hit = self.stages.get(name)
         if hit is not None and hit[0] == key:
             return hit[1]  # type: ignore[no-any-return]

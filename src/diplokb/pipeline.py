@@ -143,6 +143,8 @@ def _as_before(topics: list[Topic], cache: BuildCache) -> list[Topic]:
 
     What did not change is then the very object it was, which every later comparison (stage keys,
     the reads of reused pages) settles at once."""
+    if not cache.keep:
+        return topics
     before = {t.slug: t for t in cache.stages.get("topics", (None, []))[1]}
     cases = {c.id: c for t in before.values() for c in t.case_studies}
     out = []
@@ -159,6 +161,8 @@ def _as_before(topics: list[Topic], cache: BuildCache) -> list[Topic]:
 
 def _markdown(page: Page, cache: BuildCache) -> str:
     """The page's Markdown, made once per page object (a reused page is the same object)."""
+    if not cache.keep:
+        return page.markdown()
     hit = cache.markdown.get(page.path)
     if hit is not None and hit[0] is page:
         return hit[1]

@@ -34,7 +34,16 @@ from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
 from .nav import nav, page_sources
 from .pipeline import run
-from .sitebuild import DirtyNotice, DirtySearch, GeneratedFiles, MemoryBytecodeCache, StagedSite, port_free, unread_titles
+from .sitebuild import (
+    DirtyNotice,
+    DirtySearch,
+    GeneratedFiles,
+    MemoryBytecodeCache,
+    StagedSite,
+    ThemeEnvs,
+    port_free,
+    unread_titles,
+)
 
 log = get_plugin_logger("diplokb")
 
@@ -71,6 +80,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.site = StagedSite()  # built beside site_dir, swapped in only on success
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
         self.bytecode = MemoryBytecodeCache()
+        self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply under serve
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
         self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
         self.dumped: dict[str, tuple[Any, str]] = {}  # knowledge.json part -> (the part, its JSON)
@@ -79,7 +89,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
         self.serving = command == "serve"
         self.dirty = dirty
-        self.cache.keep_pages = self.serving  # a rebuild reuses every page whose inputs read the same
+        self.cache.keep = self.serving  # a rebuild reuses every page whose inputs read the same
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(DirtyNotice())
 
@@ -91,7 +101,13 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in (root / self.config.content_dir, root / self.config.seeds_dir)
         )
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before Material's search plugin makes its first environment
+    def _cheaper_theme(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.serving:
+            self.envs.install(config)
+        return config
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         mk = logging.getLogger("mkdocs")
         if config.strict and mk.getEffectiveLevel() > logging.WARNING:
             # `-q` drops warnings before MkDocs' strict counter sees them: a quiet strict build then
@@ -145,6 +161,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         if JS not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(JS)
         return config
+
+    on_config = CombinedEvent(_cheaper_theme, _on_config)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.dirty:

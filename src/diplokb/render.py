@@ -179,5 +179,5 @@ def render(kb: KnowledgeBase, directory_urls: bool = True, cache: BuildCache | N
     With a ``cache`` that keeps pages (``mkdocs serve``), a page whose reads of ``kb`` all give what
     they gave when it was last built is not built again (see :mod:`diplokb.track`)."""
     r = Renderer(kb, directory_urls)
-    pages = tuple(r.all_pages(cache if cache is not None and cache.keep_pages else None))
+    pages = tuple(r.all_pages(cache if cache is not None and cache.keep else None))
     return Rendered(pages, tuple(r.problems))

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import socket
+import sysconfig
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
+
+from .journal import Journal
 
 log = get_plugin_logger("diplokb")
 
@@ -49,6 +52,70 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+class ThemeEnvs:
+    """Makes the theme's Jinja environments cheaper to make again under ``mkdocs serve``.
+
+    MkDocs and Material make a new environment several times per build: each compiles its
+    templates again and lists every file of the theme folders (Material's holds thousands of
+    icons) to filter them with ``fnmatch``. Here every environment gets the compiled templates of
+    the session (``bytecode``), and installed theme folders (a package's, which do not change while
+    serving) are listed once, with MkDocs' filtering of that list kept while the list and the
+    configuration's static templates are the same. Folders outside installed packages (a
+    ``custom_dir``) are listed afresh every time."""
+
+    MKDOCS_FILTER = "Files.add_files_from_theme.<locals>.filter"
+
+    def __init__(self, bytecode: jinja2.BytecodeCache) -> None:
+        self.bytecode = bytecode
+        self.listed: dict[str, set[str]] = {}  # installed theme folder -> the files in it
+        self.filtered: tuple[Any, list[str], list[str]] | None = None  # (key, names, names MkDocs kept)
+        installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+        self.installed = tuple(os.path.normpath(d) + os.sep for d in installed)
+
+    def install(self, config: MkDocsConfig) -> None:
+        theme = config.theme
+        make = theme.get_env
+
+        def get_env() -> jinja2.Environment:
+            env = make()
+            env.bytecode_cache = self.bytecode
+            loader = env.loader
+            if isinstance(loader, jinja2.FileSystemLoader):
+                paths = list(loader.searchpath)
+                loader.list_templates = lambda: self._list(paths)  # type: ignore[method-assign]
+                env.list_templates = lambda extensions=None, filter_func=None: self._filter(  # type: ignore[method-assign]
+                    env, config, paths, extensions, filter_func
+                )
+            return env
+
+        theme.get_env = get_env  # type: ignore[method-assign]
+
+    def _list(self, paths: list[str]) -> list[str]:
+        """What ``FileSystemLoader.list_templates`` returns, reading each installed folder once."""
+        found: set[str] = set()
+        for path in paths:
+            names = self.listed.get(path)
+            if names is None:
+                names = set()
+                for dirpath, _dirs, filenames in os.walk(path):
+                    for name in filenames:
+                        t = os.path.join(dirpath, name)[len(path) :].strip(os.path.sep).replace(os.path.sep, "/")
+                        names.add(t[2:] if t[:2] == "./" else t)
+                if (os.path.normpath(path) + os.sep).startswith(self.installed):
+                    self.listed[path] = names
+            found |= names
+        return sorted(found)
+
+    def _filter(self, env: jinja2.Environment, config: MkDocsConfig, paths: list[str], extensions: Any, filter_func: Any) -> list[str]:
+        names = self._list(paths)
+        if extensions is not None or filter_func is None or getattr(filter_func, "__qualname__", "") != self.MKDOCS_FILTER:
+            return jinja2.Environment.list_templates(env, extensions, filter_func)
+        key = (tuple(paths), tuple(config.theme.static_templates))
+        if self.filtered is None or self.filtered[0] != key or self.filtered[1] != names:
+            self.filtered = (key, names, [n for n in names if filter_func(n)])
+        return list(self.filtered[2])
 
 
 class DirtyNotice(logging.Filter):
@@ -127,52 +194,6 @@ class StagedSite:
             self.staging = None
             if self.final is not None:
                 log.info(f"the build failed, so {self.final} keeps the last good site")
-
-
-class Journal:
-    """What an in-place rebuild of ``site`` replaces, kept aside until the build succeeded.
-
-    Before MkDocs writes: each file this build rewrites is moved aside (MkDocs writes a new one),
-    every other file that is no source's output (search index, sitemap, 404 page...) is copied
-    aside. :meth:`undo` puts them all back and removes what the build added; :meth:`drop` forgets them."""
-
-    def __init__(self, site: Path) -> None:
-        self.site = site
-        self.aside = Path(tempfile.mkdtemp(prefix=f".{site.name}.journal-", dir=site.parent))
-        self.kept: list[tuple[str, str]] = []  # (file in the site, its copy aside)
-        self.before: set[str] = set()  # every file the site held before writing
-
-    def keep(self, files: Files) -> None:
-        untouched: set[str] = set()
-        rewritten: set[str] = set()
-        for f in files:
-            (rewritten if f.is_modified() else untouched).add(os.path.normpath(f.abs_dest_path))
-        for root, _dirs, names in os.walk(self.site):
-            for name in names:
-                path = os.path.join(root, name)
-                self.before.add(path)
-                if path in untouched or os.path.islink(path):
-                    continue
-                aside = os.path.join(self.aside, str(len(self.kept)))
-                if path in rewritten:
-                    os.rename(path, aside)
-                else:
-                    shutil.copy2(path, aside)
-                self.kept.append((path, aside))
-
-    def undo(self) -> None:
-        for root, _dirs, names in os.walk(self.site):
-            for name in names:
-                path = os.path.join(root, name)
-                if path not in self.before and not os.path.islink(path):
-                    os.remove(path)
-        for path, aside in self.kept:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            os.replace(aside, path)
-        self.drop()
-
-    def drop(self) -> None:
-        shutil.rmtree(self.aside, ignore_errors=True)
 
 
 class GeneratedFiles:
