@@ -55,6 +55,8 @@ class BuildCache:
     scans: dict[tuple[str, str], tuple[Any, Any, list[Any]]] = field(default_factory=dict)
     # term list -> compiled matcher (a few: topics and entities, and the versions being edited)
     matchers: Recent[Any, Any] = field(default_factory=lambda: Recent(4))
+    # topic file path -> (its text and options, the topic loaded, what loading it reported)
+    loaded: dict[str, tuple[Any, Any, list[list[Any]]]] = field(default_factory=dict)
     # Whole results, kept for the next build only when ``keep`` (a serve session; a one-off build
     # would only hold on to them longer):
     keep: bool = False
@@ -79,6 +81,19 @@ class BuildCache:
         self.stages[name] = (key, value)
         return value
 
+    def replay(self, path: str, key: Any, make: Callable[[], V], *logs: list[Any]) -> V:
+        """``make()``, which appends to each of ``logs``; while ``key`` (the file's text) is the same, what
+        it returned is returned again and what it appended is appended again."""
+        hit = self.loaded.get(path)
+        if hit is not None and hit[0] == key:
+            for log, added in zip(logs, hit[2], strict=True):
+                log.extend(added)
+            return hit[1]  # type: ignore[no-any-return]
+        starts = [len(log) for log in logs]
+        value = make()
+        self.loaded[path] = (key, value, [log[n:] for log, n in zip(logs, starts, strict=True)])
+        return value
+
     def matcher(self, key: Any, make: Callable[[], V]) -> V:
         """The matcher compiled for this term list, made once while the list is unchanged."""
         hit = self.matchers.get(key)
@@ -95,7 +110,7 @@ class BuildCache:
 
     def forget(self, present: set[str]) -> None:
         """Drop entries of files that are gone."""
-        for d in (self.parsed, self.composed, self.quotes):
+        for d in (self.parsed, self.composed, self.quotes, self.loaded):
             for k in [k for k in d if k not in present]:
                 del d[k]
         for key in [key for key in self.scans if key[1] not in present]:
