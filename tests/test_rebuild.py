@@ -210,3 +210,41 @@ def test_knowledge_json_dumped_in_parts_is_the_whole_dump(tmp_path: Path) -> Non
         edit()
         knowledge = pipeline.run(project / "content", project / "seeds", cache=cache).knowledge
         assert plugin._dump(knowledge) == json.dumps(knowledge, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_a_failed_in_place_rebuild_is_undone(tmp_path: Path) -> None:
+    """A serve rebuild writes into the served site; if it fails, the journal puts back every file it replaced
+    (rewritten pages, the search index) and removes the ones it added; on success the new files stay."""
+    from diplokb.journal import Journal
+
+    site = tmp_path / "site"
+    for rel, text in (("a/index.html", "old page"), ("b/index.html", "untouched"), ("search/search_index.json", "old index")):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text)
+
+    class F:  # what the journal reads of MkDocs' files
+        def __init__(self, rel: str, modified: bool) -> None:
+            self.abs_dest_path, self.modified = str(site / rel), modified
+
+        def is_modified(self) -> bool:
+            return self.modified
+
+    def rebuild() -> Journal:
+        journal = Journal(site)
+        journal.keep([F("a/index.html", True), F("b/index.html", False)])
+        (site / "a/index.html").write_text("new page")
+        (site / "search/search_index.json").write_text("new index")
+        (site / "c/index.html").parent.mkdir(exist_ok=True)
+        (site / "c/index.html").write_text("added")
+        return journal
+
+    rebuild().undo()
+    assert {str(p.relative_to(site)): p.read_text() for p in site.rglob("*") if p.is_file()} == {
+        "a/index.html": "old page",
+        "b/index.html": "untouched",
+        "search/search_index.json": "old index",
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # nothing left aside
+    rebuild().drop()
+    assert (site / "a/index.html").read_text() == "new page" and (site / "c/index.html").read_text() == "added"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
