@@ -150,7 +150,13 @@ class Renderer:
         return out
 
     def reuse(self, key: Any, make: Callable[[], Page], cache: BuildCache) -> Page:
-        """The page as last built if everything it read then reads the same now; else built, noting its reads."""
+        """The page as last built if everything it read then reads the same now; else built, noting its reads.
+
+        Page builders must read the knowledge base through ``self.kb`` (or ``self.topics`` /
+        ``self.essays``, swapped for views here): anything else kept on the renderer would be read
+        unnoted, and a page depending on it would not be built again when it changed."""
+        if vars(self).keys() - {"kb", "directory_urls", "topics", "essays", "problems", "_made"}:
+            raise RuntimeError(f"Renderer state outside the tracked reads: {sorted(vars(self))}; see Renderer.reuse")
         hit = cache.pages.get(key)
         if hit is not None and unchanged(self.kb, hit[0]):
             self.problems.extend(hit[2])
