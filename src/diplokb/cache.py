@@ -55,6 +55,44 @@ class BuildCache:
     scans: dict[tuple[str, str], tuple[Any, Any, list[Any]]] = field(default_factory=dict)
     # term list -> compiled matcher (a few: topics and entities, and the versions being edited)
     matchers: Recent[Any, Any] = field(default_factory=lambda: Recent(4))
+    # topic file path -> (its text and options, the topic loaded, what loading it reported)
+    loaded: dict[str, tuple[Any, Any, list[list[Any]]]] = field(default_factory=dict)
+    # Whole results, kept for the next build only when ``keep`` (a serve session; a one-off build
+    # would only hold on to them longer):
+    keep: bool = False
+    # stage name -> (what it was given, what it returned): the last result of a whole stage
+    stages: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # page maker -> (what the page read, the page, its problems)
+    pages: dict[Any, tuple[Any, Any, tuple[Any, ...]]] = field(default_factory=dict)
+    # page path -> (page, its Markdown)
+    markdown: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+    def stage(self, name: str, key: Any, make: Callable[[], V]) -> V:
+        """``make()``, or what it returned last time if ``key`` equals the last key (compared with ``==``).
+
+        Keys hold the inputs themselves (tuples of essays, topics...), never their ids: an unchanged
+        essay is the same object, so the comparison is quick, and a changed one compares by value."""
+        if not self.keep:
+            return make()
+        hit = self.stages.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1]  # type: ignore[no-any-return]
+        value = make()
+        self.stages[name] = (key, value)
+        return value
+
+    def replay(self, path: str, key: Any, make: Callable[[], V], *logs: list[Any]) -> V:
+        """``make()``, which appends to each of ``logs``; while ``key`` (the file's text) is the same, what
+        it returned is returned again and what it appended is appended again."""
+        hit = self.loaded.get(path)
+        if hit is not None and hit[0] == key:
+            for log, added in zip(logs, hit[2], strict=True):
+                log.extend(added)
+            return hit[1]  # type: ignore[no-any-return]
+        starts = [len(log) for log in logs]
+        value = make()
+        self.loaded[path] = (key, value, [log[n:] for log, n in zip(logs, starts, strict=True)])
+        return value
 
     def matcher(self, key: Any, make: Callable[[], V]) -> V:
         """The matcher compiled for this term list, made once while the list is unchanged."""
@@ -72,7 +110,7 @@ class BuildCache:
 
     def forget(self, present: set[str]) -> None:
         """Drop entries of files that are gone."""
-        for d in (self.parsed, self.composed, self.quotes):
+        for d in (self.parsed, self.composed, self.quotes, self.loaded):
             for k in [k for k in d if k not in present]:
                 del d[k]
         for key in [key for key in self.scans if key[1] not in present]:

@@ -5,14 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .cache import BuildCache
 from .link import KnowledgeBase
 from .markup import Page
 from .urls import case_page, essay_page, site_url, topic_page, url_of
 
 
-def knowledge_json(kb: KnowledgeBase, pages: Sequence[Page], directory_urls: bool = True) -> dict[str, Any]:
-    """The machine-readable export: what the stages returned, and the links the pages made."""
+def knowledge_json(
+    kb: KnowledgeBase, pages: Sequence[Page], directory_urls: bool = True, cache: BuildCache | None = None
+) -> dict[str, Any]:
+    """The machine-readable export: what the stages returned, and the links the pages made.
 
+    With a ``cache``, each part whose inputs are the same objects as last time (or equal) is reused."""
+    cache = cache if cache is not None else BuildCache()
+    d = directory_urls
+    return {
+        "essays": cache.stage("json essays", (kb.essays, kb.meta, kb.section_anchor, kb.routing, d), lambda: _essays(kb, d)),
+        "topics": _topics(kb, d),
+        "case_studies": cache.stage("json cases", (list(kb.cases.values()), d), lambda: _cases(kb, d)),
+        "anchors": cache.stage("json anchors", (kb.targets, d), lambda: _anchors(kb, d)),
+        "links": cache.stage("json links", ([(pg.path, pg.links) for pg in pages], d), lambda: _links(pages, d)),
+    }
+
+
+def _essays(kb: KnowledgeBase, directory_urls: bool) -> list[dict[str, Any]]:
     def u(page: str) -> str:
         return url_of(page, directory_urls)
 
@@ -36,7 +52,14 @@ def knowledge_json(kb: KnowledgeBase, pages: Sequence[Page], directory_urls: boo
                 ],
             }
         )
-    topics = [
+    return essays
+
+
+def _topics(kb: KnowledgeBase, directory_urls: bool) -> list[dict[str, Any]]:
+    def u(page: str) -> str:
+        return url_of(page, directory_urls)
+
+    return [
         {
             "slug": t.slug,
             "title": t.title,
@@ -47,7 +70,13 @@ def knowledge_json(kb: KnowledgeBase, pages: Sequence[Page], directory_urls: boo
         }
         for t in kb.topics
     ]
-    cases = [
+
+
+def _cases(kb: KnowledgeBase, directory_urls: bool) -> list[dict[str, Any]]:
+    def u(page: str) -> str:
+        return url_of(page, directory_urls)
+
+    return [
         {
             "id": c.id,
             "name": c.name,
@@ -63,6 +92,12 @@ def knowledge_json(kb: KnowledgeBase, pages: Sequence[Page], directory_urls: boo
         }
         for c in kb.cases.values()
     ]
+
+
+def _links(pages: Sequence[Page], directory_urls: bool) -> list[dict[str, str]]:
+    def u(page: str) -> str:
+        return url_of(page, directory_urls)
+
     links = []
     seen: set[tuple[str, str]] = set()
     for pg in pages:
@@ -71,5 +106,11 @@ def knowledge_json(kb: KnowledgeBase, pages: Sequence[Page], directory_urls: boo
             if pair not in seen:
                 seen.add(pair)
                 links.append({"from": pair[0], "to": pair[1]})
-    anchors = [{"url": u(t.page) + (f"#{t.anchor}" if t.anchor else ""), "title": t.title, "kind": t.kind} for t in kb.targets.values()]
-    return {"essays": essays, "topics": topics, "case_studies": cases, "anchors": anchors, "links": links}
+    return links
+
+
+def _anchors(kb: KnowledgeBase, directory_urls: bool) -> list[dict[str, str]]:
+    def u(page: str) -> str:
+        return url_of(page, directory_urls)
+
+    return [{"url": u(t.page) + (f"#{t.anchor}" if t.anchor else ""), "title": t.title, "kind": t.kind} for t in kb.targets.values()]

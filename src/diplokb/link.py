@@ -95,6 +95,11 @@ class KnowledgeBase:
         return {t.slug: t for t in self.topics}
 
     @cached_property
+    def topic_number(self) -> dict[str, int]:
+        """Each topic's place in the topic list (a timeline colours a case study by its main topic's)."""
+        return {t.slug: n for n, t in enumerate(self.topics)}
+
+    @cached_property
     def essay(self) -> dict[str, Essay]:
         return {e.slug: e for e in self.essays}
 

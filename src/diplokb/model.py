@@ -322,7 +322,7 @@ def load_topics(
     topics: list[Topic] = []
     files = topic_files(content_dir, report)
     for path in files:
-        t = load_topic(path, report, refs, require_references, cache)
+        t = _topic(path, report, refs, require_references, cache)
         if t is not None:
             topics.append(t)
     # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
@@ -331,6 +331,18 @@ def load_topics(
     # The objects handed on are new and frozen: each case study with its topics checked and its quote located.
     topics = [replace(t, case_studies=[replace(cs, **resolved.get(id(cs), {})) for cs in t.case_studies]) for t in topics]
     return sorted(topics, key=lambda t: t.title.casefold())
+
+
+def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cache: BuildCache | None) -> Topic | None:
+    """:func:`load_topic`, or what it returned and reported last time while the file's text is the same."""
+    try:
+        text = load_file(path, cache.composed)[0] if cache is not None else None
+    except ContentError:
+        text = None
+    if cache is None or text is None:
+        return load_topic(path, report, refs, require_references, cache)
+    make = lambda: load_topic(path, report, refs, require_references, cache)  # noqa: E731
+    return cache.replay(str(path), (text, require_references), make, report.problems, refs.topic_refs, refs.sources)
 
 
 def load_essay_meta(path: Path, cache: BuildCache | None = None) -> dict[str, EssayMeta]:

@@ -7,7 +7,7 @@ owns and passes in: the plugin keeps one for a serve session, each CLI run makes
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,13 @@ from .cache import BuildCache
 from .errors import ContentError, Problem, Report
 from .knowledge import knowledge_json
 from .link import KnowledgeBase, build
+from .markup import Page
 from .match import TermMatcher
 from .model import EssayMeta, Topic, load_essay_meta, load_topics
 from .parse import Essay
 from .render import render
 from .route import SectionHits, route, section_hits, topic_matcher
+from .schema import CaseStudy
 from .sources import load_essays
 from .text import name_slug
 
@@ -101,9 +103,79 @@ def run(
     cache = cache if cache is not None else BuildCache()
     loaded = check(content_dir, seeds_dir, require_references, cache)  # parse, model
     matcher, hits = scan(loaded.essays, loaded.topics, cache)
-    routing = route(loaded.essays, loaded.topics, matcher, hits, loaded.meta)  # route
-    kb = build(loaded.essays, loaded.topics, loaded.meta, routing, hits, cache)  # link
-    site = render(kb, directory_urls)  # render
-    pages = {pg.path: pg.markdown() for pg in site.pages}
+    essays, topics = tuple(loaded.essays), _as_before(loaded.topics, cache)
+    routing = cache.stage(
+        "route", (essays, loaded.meta, _for_route(topics)), lambda: route(loaded.essays, topics, matcher, hits, loaded.meta)
+    )  # route
+    kb = cache.stage(
+        "link", (essays, loaded.meta, routing, _for_link(topics)), lambda: build(loaded.essays, topics, loaded.meta, routing, hits, cache)
+    )
+    kb = _with_topics(kb, topics)  # link (an edit that changes no link reuses the links, with the new topics)
+    site = render(kb, directory_urls, cache)  # render
+    pages = {pg.path: _markdown(pg, cache) for pg in site.pages}
+    for gone in cache.markdown.keys() - pages.keys():
+        del cache.markdown[gone]
     cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | {str(seeds_dir / "essays.yaml")})
-    return Result(kb, pages, knowledge_json(kb, site.pages, directory_urls), loaded.warnings + list(site.problems))
+    return Result(kb, pages, knowledge_json(kb, site.pages, directory_urls, cache), loaded.warnings + list(site.problems))
+
+
+# What the route and link stages do not read, blanked out of the keys that decide whether a rebuild
+# can reuse their last result: an edit to these fields (a summary, a case study's years or
+# references...) reuses routing and links. Every other field, present or future, is in the key.
+# tests/test_serve.py checks that changing these fields changes neither stage's result.
+ROUTE_IGNORES = ("summary", "related", "case_studies", "path")
+LINK_IGNORES = ("summary", "path")
+LINK_IGNORES_CASE = ("summary", "years", "path", "line", "as_of", "note", "references")
+
+
+def _blank(obj: Any, names: tuple[str, ...]) -> Any:
+    return replace(obj, **{n: type(getattr(obj, n))() for n in names})
+
+
+def _for_route(topics: list[Topic]) -> list[Topic]:
+    return [_blank(t, ROUTE_IGNORES) for t in topics]
+
+
+def _for_link(topics: list[Topic]) -> list[Topic]:
+    return [replace(_blank(t, LINK_IGNORES), case_studies=[_blank(c, LINK_IGNORES_CASE) for c in t.case_studies]) for t in topics]
+
+
+def _as_before(topics: list[Topic], cache: BuildCache) -> list[Topic]:
+    """The topics, each topic and case study equal to one of the last build replaced by that object.
+
+    What did not change is then the very object it was, which every later comparison (stage keys,
+    the reads of reused pages) settles at once."""
+    if not cache.keep:
+        return topics
+    before = {t.slug: t for t in cache.stages.get("topics", (None, []))[1]}
+    cases = {c.id: c for t in before.values() for c in t.case_studies}
+    out = []
+    for t in topics:
+        old = before.get(t.slug)
+        if old is not None and old == t:
+            out.append(old)
+        else:
+            same = [cases[c.id] if cases.get(c.id) == c else c for c in t.case_studies]
+            out.append(replace(t, case_studies=same))
+    cache.stages["topics"] = (None, out)
+    return out
+
+
+def _markdown(page: Page, cache: BuildCache) -> str:
+    """The page's Markdown, made once per page object (a reused page is the same object)."""
+    if not cache.keep:
+        return page.markdown()
+    hit = cache.markdown.get(page.path)
+    if hit is not None and hit[0] is page:
+        return hit[1]
+    text = page.markdown()
+    cache.markdown[page.path] = (page, text)
+    return text
+
+
+def _with_topics(kb: KnowledgeBase, topics: list[Topic]) -> KnowledgeBase:
+    """``kb`` holding these topics and their case studies (the same but for the fields the link stage ignores)."""
+    if kb.topics is topics or (len(kb.topics) == len(topics) and all(a is b for a, b in zip(kb.topics, topics, strict=True))):
+        return kb
+    cases: dict[str, CaseStudy] = {cs.id: cs for t in topics for cs in t.case_studies}
+    return replace(kb, topics=topics, cases=cases)

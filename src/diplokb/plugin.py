@@ -23,7 +23,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -34,7 +34,16 @@ from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
 from .nav import nav, page_sources
 from .pipeline import run
-from .sitebuild import DirtyNotice, GeneratedFiles, MemoryBytecodeCache, StagedSite, port_free
+from .sitebuild import (
+    DirtyNotice,
+    DirtySearch,
+    GeneratedFiles,
+    MemoryBytecodeCache,
+    StagedSite,
+    ThemeEnvs,
+    port_free,
+    unread_titles,
+)
 
 log = get_plugin_logger("diplokb")
 
@@ -71,12 +80,16 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.site = StagedSite()  # built beside site_dir, swapped in only on success
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
         self.bytecode = MemoryBytecodeCache()
+        self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply under serve
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
+        self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
+        self.dumped: dict[str, tuple[Any, str]] = {}  # knowledge.json part -> (the part, its JSON)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
         self.serving = command == "serve"
         self.dirty = dirty
+        self.cache.keep = self.serving  # a rebuild reuses every page whose inputs read the same
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(DirtyNotice())
 
@@ -88,7 +101,13 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in (root / self.config.content_dir, root / self.config.seeds_dir)
         )
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before Material's search plugin makes its first environment
+    def _cheaper_theme(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.serving:
+            self.envs.install(config)
+        return config
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         mk = logging.getLogger("mkdocs")
         if config.strict and mk.getEffectiveLevel() > logging.WARNING:
             # `-q` drops warnings before MkDocs' strict counter sees them: a quiet strict build then
@@ -114,12 +133,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         else:
             for w in result.warnings:
                 log.warning(str(w))
-            # The C JSON encoder (no indent): a pretty-printed dump is several times slower at scale.
-            knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
+            knowledge = self._dump(result.knowledge)
             root = Path(config.config_file_path or ".").resolve().parent
             sources = {}
+            resolved: dict[str, Path] = {}  # a topic file is behind each of its case studies' pages: resolved once
             for page, src in page_sources(result.kb).items():
-                path = Path(src).resolve()
+                path = resolved.get(src) or resolved.setdefault(src, Path(src).resolve())
                 if path.is_relative_to(root):
                     sources[page] = path.relative_to(root).as_posix()
             self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb), sources)
@@ -143,11 +162,30 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             config.extra_javascript.append(JS)
         return config
 
+    on_config = CombinedEvent(_cheaper_theme, _on_config)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.dirty:
+            unread_titles(nav, config)
+        return nav
+
+    def _dump(self, knowledge: dict[str, Any]) -> str:
+        """``knowledge.json``: each part dumped again only when the pipeline handed a new one (it reuses
+        unchanged parts). The C JSON encoder (no indent): a pretty-printed dump is several times slower."""
+        parts = []
+        for key, value in knowledge.items():
+            hit = self.dumped.get(key)
+            if hit is None or hit[0] is not value:
+                hit = self.dumped[key] = (value, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+            parts.append(f"{json.dumps(key, ensure_ascii=False)}:{hit[1]}")
+        return "{" + ",".join(parts) + "}"
+
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """ "Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
 
         MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a
         generated page gets the same link base, pointed at its source file, or no link at all."""
+        self.search.rendered.add(page.url)
         if page.file.generated_by is None or self.output is None:
             return context
         src = self.output.sources.get(page.file.src_uri)
@@ -172,11 +210,18 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after every other plugin's on_pre_build: nothing has been written yet
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.site.begin(config, dirty=self.dirty)
+        self.site.begin(config, dirty=self.dirty, in_place=self.serving)
+
+    @event_priority(50)  # before Material's search plugin writes its index
+    def _mend_search(self, *, config: MkDocsConfig) -> None:
+        if self.dirty:
+            self.search.merge(config)
 
     @event_priority(-100)  # after every other plugin's on_post_build (search index, offline, privacy)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish(self, *, config: MkDocsConfig) -> None:
         self.site.finish(config)
+
+    on_post_build = CombinedEvent(_mend_search, _finish)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.site.abandon()
@@ -186,6 +231,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
         self.site.before_writing(files)
+        self.search.pages(files)
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -202,6 +248,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(
                 f"{host}:{port} is already in use (another `mkdocs serve`?): stop it, or serve on another port with -a {host}:{port + 1}"
             )
+        observer = getattr(server, "observer", None)
+        if isinstance(getattr(observer, "_timeout", None), float):
+            # The content and the essays are polled every 0.1 s, not MkDocs' 0.5 s: a save shows sooner.
+            # (watchdog gives each watch the observer's timeout when the watch is made.)
+            observer._timeout = 0.1  # type: ignore[union-attr]
         for d in self._dirs(config):
             if d.exists():
                 server.watch(str(d))

@@ -15,12 +15,15 @@ from functools import partial
 from typing import Any
 
 from . import indexes, pages
+from .cache import BuildCache
 from .errors import Problem
 from .link import KnowledgeBase, TermHit
 from .markup import NOSEARCH, Page, esc
 from .parse import Block, Essay
-from .schema import CaseStudy
+from .route import Routing
+from .schema import CaseStudy, Topic
 from .timeline import PALETTE, rows_of
+from .track import Tracker, unchanged
 from .urls import case_page, html_href, md_href, topic_page
 
 __all__ = ["Page", "Rendered", "Renderer", "render"]
@@ -93,8 +96,8 @@ class Renderer:
         return ", ".join(self.link(page, topic_page(s), self.topics[s].title) for s in slugs)
 
     def timeline_rows(self, p: str, cases: list[CaseStudy]) -> list[Any]:
-        colour = {t.slug: n % PALETTE for n, t in enumerate(self.kb.topics)}
-        return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: colour.get(c.topics[0], 0))
+        number = self.kb.topic_number
+        return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: number.get(c.topics[0], 0) % PALETTE)
 
     def backlinks(self, p: str, key: str, shown: set[str] | frozenset[str] = frozenset()) -> list[str]:
         """ "Mentioned in": every essay section that mentions the target, grouped by essay.
@@ -130,15 +133,44 @@ class Renderer:
         page = make()
         return replace(page, links=tuple(self._made))
 
-    def all_pages(self) -> list[Page]:
+    def all_pages(self, cache: BuildCache | None = None) -> list[Page]:
         kb = self.kb
-        makers: list[Callable[[], Page]] = [partial(f, self) for f in (indexes.home, indexes.topic_index, indexes.essay_index)]
+        makers: list[partial[Page]] = [partial(f, self) for f in (indexes.home, indexes.topic_index, indexes.essay_index)]
         makers += [partial(pages.topic, self, t.slug) for t in kb.topics]
         makers += [partial(pages.essay, self, e.slug) for e in kb.essays]
         makers.append(partial(indexes.case_index, self))
         makers += [partial(pages.case, self, c) for c in sorted(kb.cases)]
         makers += [partial(f, self) for f in (indexes.timeline, indexes.actors, indexes.graph)]
-        return [self.build(m) for m in makers]
+        if cache is None:
+            return [self.build(m) for m in makers]
+        keys = [(m.func.__module__, m.func.__qualname__, m.args[1:], self.directory_urls) for m in makers]
+        out = [self.reuse(key, m, cache) for key, m in zip(keys, makers, strict=True)]
+        for gone in cache.pages.keys() - set(keys):
+            del cache.pages[gone]
+        return out
+
+    def reuse(self, key: Any, make: Callable[[], Page], cache: BuildCache) -> Page:
+        """The page as last built if everything it read then reads the same now; else built, noting its reads.
+
+        Page builders must read the knowledge base through ``self.kb`` (or ``self.topics`` /
+        ``self.essays``, swapped for views here): anything else kept on the renderer would be read
+        unnoted, and a page depending on it would not be built again when it changed."""
+        if vars(self).keys() - {"kb", "directory_urls", "topics", "essays", "problems", "_made"}:
+            raise RuntimeError(f"Renderer state outside the tracked reads: {sorted(vars(self))}; see Renderer.reuse")
+        hit = cache.pages.get(key)
+        if hit is not None and unchanged(self.kb, hit[0]):
+            self.problems.extend(hit[2])
+            return hit[1]  # type: ignore[no-any-return]
+        kb, tracker = self.kb, Tracker(self.kb, (KnowledgeBase, Routing, Topic))
+        view = tracker.view()
+        self.kb, self.topics, self.essays = view, view.topic, view.essay
+        n = len(self.problems)
+        try:
+            page = self.build(make)
+        finally:
+            self.kb, self.topics, self.essays = kb, kb.topic, kb.essay
+        cache.pages[key] = (tracker.root, page, tuple(self.problems[n:]))
+        return page
 
 
 @dataclass(frozen=True)
@@ -147,8 +179,11 @@ class Rendered:
     problems: tuple[Problem, ...]  # links to targets the link stage never registered
 
 
-def render(kb: KnowledgeBase, directory_urls: bool = True) -> Rendered:
-    """Every page of the site, each with the links it made; nothing of ``kb`` is changed."""
+def render(kb: KnowledgeBase, directory_urls: bool = True, cache: BuildCache | None = None) -> Rendered:
+    """Every page of the site, each with the links it made; nothing of ``kb`` is changed.
+
+    With a ``cache`` that keeps pages (``mkdocs serve``), a page whose reads of ``kb`` all give what
+    they gave when it was last built is not built again (see :mod:`diplokb.track`)."""
     r = Renderer(kb, directory_urls)
-    pages = tuple(r.all_pages())
+    pages = tuple(r.all_pages(cache if cache is not None and cache.keep else None))
     return Rendered(pages, tuple(r.problems))

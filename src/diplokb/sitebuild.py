@@ -14,8 +14,10 @@ import logging
 import os
 import shutil
 import socket
+import sysconfig
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
@@ -23,6 +25,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
+
+from .journal import Journal
 
 log = get_plugin_logger("diplokb")
 
@@ -50,6 +54,70 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+class ThemeEnvs:
+    """Makes the theme's Jinja environments cheaper to make again under ``mkdocs serve``.
+
+    MkDocs and Material make a new environment several times per build: each compiles its
+    templates again and lists every file of the theme folders (Material's holds thousands of
+    icons) to filter them with ``fnmatch``. Here every environment gets the compiled templates of
+    the session (``bytecode``), and installed theme folders (a package's, which do not change while
+    serving) are listed once, with MkDocs' filtering of that list kept while the list and the
+    configuration's static templates are the same. Folders outside installed packages (a
+    ``custom_dir``) are listed afresh every time."""
+
+    MKDOCS_FILTER = "Files.add_files_from_theme.<locals>.filter"
+
+    def __init__(self, bytecode: jinja2.BytecodeCache) -> None:
+        self.bytecode = bytecode
+        self.listed: dict[str, set[str]] = {}  # installed theme folder -> the files in it
+        self.filtered: tuple[Any, list[str], list[str]] | None = None  # (key, names, names MkDocs kept)
+        installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+        self.installed = tuple(os.path.normpath(d) + os.sep for d in installed)
+
+    def install(self, config: MkDocsConfig) -> None:
+        theme = config.theme
+        make = theme.get_env
+
+        def get_env() -> jinja2.Environment:
+            env = make()
+            env.bytecode_cache = self.bytecode
+            loader = env.loader
+            if isinstance(loader, jinja2.FileSystemLoader):
+                paths = list(loader.searchpath)
+                loader.list_templates = lambda: self._list(paths)  # type: ignore[method-assign]
+                env.list_templates = lambda extensions=None, filter_func=None: self._filter(  # type: ignore[method-assign]
+                    env, config, paths, extensions, filter_func
+                )
+            return env
+
+        theme.get_env = get_env  # type: ignore[method-assign]
+
+    def _list(self, paths: list[str]) -> list[str]:
+        """What ``FileSystemLoader.list_templates`` returns, reading each installed folder once."""
+        found: set[str] = set()
+        for path in paths:
+            names = self.listed.get(path)
+            if names is None:
+                names = set()
+                for dirpath, _dirs, filenames in os.walk(path):
+                    for name in filenames:
+                        t = os.path.join(dirpath, name)[len(path) :].strip(os.path.sep).replace(os.path.sep, "/")
+                        names.add(t[2:] if t[:2] == "./" else t)
+                if (os.path.normpath(path) + os.sep).startswith(self.installed):
+                    self.listed[path] = names
+            found |= names
+        return sorted(found)
+
+    def _filter(self, env: jinja2.Environment, config: MkDocsConfig, paths: list[str], extensions: Any, filter_func: Any) -> list[str]:
+        names = self._list(paths)
+        if extensions is not None or filter_func is None or getattr(filter_func, "__qualname__", "") != self.MKDOCS_FILTER:
+            return jinja2.Environment.list_templates(env, extensions, filter_func)
+        key = (tuple(paths), tuple(config.theme.static_templates))
+        if self.filtered is None or self.filtered[0] != key or self.filtered[1] != names:
+            self.filtered = (key, names, [n for n in names if filter_func(n)])
+        return list(self.filtered[2])
+
+
 class DirtyNotice(logging.Filter):
     """Drop MkDocs' warning about dirty builds: the plugin marks every page changed when the navigation does."""
 
@@ -64,11 +132,21 @@ class StagedSite:
         self.final: Path | None = None  # where the site goes once the build succeeded
         self.staging: Path | None = None  # where this build writes it
         self.linked = False  # the staging folder holds hard links to the last site (dirty builds)
+        self.journal: Journal | None = None  # a serve rebuild written in place, undone on failure
+        self.built = False  # a build of this session succeeded (the site to rebuild in place exists)
 
-    def begin(self, config: MkDocsConfig, dirty: bool) -> None:
-        """Point MkDocs at a fresh staging folder (for a dirty build: hard links to the last site)."""
+    def begin(self, config: MkDocsConfig, dirty: bool, in_place: bool = False) -> None:
+        """Point MkDocs at a fresh staging folder (for a dirty build: hard links to the last site).
+
+        ``in_place`` (a dirty rebuild under ``mkdocs serve``, whose server holds every request while
+        it builds): write into the served site itself, keeping what each write replaces in a journal
+        that a failed build rolls back. Copying a large site's tree of links costs more than the rebuild."""
         final = Path(config.site_dir).resolve()
         final.parent.mkdir(parents=True, exist_ok=True)
+        if in_place and dirty and self.built and final.is_dir():
+            self.final, self.staging, self.linked = final, None, False
+            self.journal = Journal(final)
+            return
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
         self.linked = dirty and final.is_dir()
         if self.linked:
@@ -79,11 +157,21 @@ class StagedSite:
         config.site_dir = str(staging)
 
     def before_writing(self, files: Files) -> None:
-        if self.staging is not None and self.linked:
+        if self.journal is not None:
+            self.journal.keep(files)
+        elif self.staging is not None and self.linked:
             _unshare(self.staging, files)
 
     def finish(self, config: MkDocsConfig) -> None:
         """Swap the staged site in, unless strict mode counted a warning (MkDocs aborts right after)."""
+        if self.journal is not None:
+            journal, self.journal = self.journal, None
+            if config.strict and _warnings_counted():
+                journal.undo()
+                log.info(f"strict mode: the build had warnings, so {self.final} keeps the last good site")
+            else:
+                journal.drop()
+            return
         if self.staging is None or self.final is None:
             return
         staging, final = self.staging, self.final
@@ -94,8 +182,13 @@ class StagedSite:
             log.info(f"strict mode: the build had warnings, so {final} keeps the last good site")
             return
         _swap(staging, final)
+        self.built = True
 
     def abandon(self) -> None:
+        if self.journal is not None:
+            self.journal.undo()
+            self.journal = None
+            log.info(f"the build failed, so {self.final} keeps the last good site")
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
@@ -143,6 +236,48 @@ class GeneratedFiles:
                 os.remove(stale)
         self.previous, self.previous_dest = generated, dest
         return files
+
+
+class DirtySearch:
+    """Keeps Material's search index whole across dirty rebuilds.
+
+    A dirty rebuild indexes only the pages it renders; Material then merges them into the last
+    index by the first page's URL prefix, assuming one page changed (with the home page first,
+    every other page's entries were dropped). Here each page's entries are kept by page URL and the
+    index is put together in the order of the pages, as a fresh build writes it."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[Any]] = {}  # page URL -> its search entries, as last indexed
+        self.order: list[str] = []  # page URLs in build order
+        self.rendered: set[str] = set()  # pages rendered (so indexed) by this build
+
+    def pages(self, files: Files) -> None:
+        # A page's URL as its search entries give it (MkDocs' Page.url: the home page's is "", not "./").
+        self.order = ["" if f.url in (".", "./") else f.url for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)]
+        self.rendered = set()
+
+    def merge(self, config: MkDocsConfig) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if search is None or not isinstance(getattr(index, "entries", None), list) or not hasattr(search, "search_index_prev"):
+            return  # another search plugin (or none): nothing to mend
+        fresh: dict[str, list[Any]] = {url: [] for url in self.rendered}
+        for entry in index.entries:  # type: ignore[union-attr]
+            fresh.setdefault(str(entry.get("location", "")).partition("#")[0], []).append(entry)
+        self.entries.update(fresh)
+        present = set(self.order)
+        for url in [u for u in self.entries if u not in present]:
+            del self.entries[url]
+        index.entries = [e for url in self.order for e in self.entries.get(url, [])]  # type: ignore[union-attr]
+        search.search_index_prev = None  # the merged list is whole: no merge of Material's own
+
+
+def unread_titles(nav: Any, config: MkDocsConfig) -> None:
+    """A dirty rebuild reads only the pages it renders; a hand-written page it skips would show in the
+    navigation with no title ("None"). Its source is read (not rendered) so its title is known."""
+    for page in nav.pages:
+        if page.markdown is None and page.file.generated_by is None and not page.file.is_modified():
+            page.read_source(config)
 
 
 def _warnings_counted() -> int:
