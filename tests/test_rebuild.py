@@ -87,6 +87,8 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
             lambda: (topics / "naval.yaml").write_text("title: Naval diplomacy\nsummary: Navies as envoys.\nterms: [port visit, navy]\n"),
         ),
         ("topic removed", lambda: (topics / "naval.yaml").unlink()),
+        # The essay without a title line takes its title from essays.yaml, and routing reads it.
+        ("essay metadata", _edit(seeds / "essays.yaml", "title: Military Diplomacy and Foreign", "title: Peacekeeping and Foreign")),
         ("all undone", lambda: peace.write_text(original, encoding="utf-8")),
     ]
     cache = BuildCache(keep=True)
