@@ -90,3 +90,13 @@ def test_seed_site_lists_everything(seed: Result) -> None:
     assert {essay_page(e.slug) for e in kb.essays} | {topic_page(t.slug) for t in kb.topics} <= listed(site_nav)
     assert hidden_pages(seed.pages, site_nav) == sorted(case_page(c) for c in kb.cases)
     assert all(f"case-studies/{cid}/" in seed.pages[GRAPH] for cid in kb.cases)
+
+
+def test_mentions_are_trimmed_at_x100(x100: Result) -> None:
+    """A topic page's "Mentioned in" lists the essays that mention it most and counts the others."""
+    pages = [x100.pages[topic_page(t.slug)] for t in x100.kb.topics]
+    trimmed = [p for p in pages if "other essays mention it as well" in p]
+    assert trimmed
+    for p in trimmed:
+        listed_essays = p.partition("## Mentioned in")[2].count("\n- **")
+        assert listed_essays == scale.MENTION_GROUPS_KEPT

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .link import KnowledgeBase
+from .link import KnowledgeBase, Mention
 from .schema import CaseStudy
 from .timeline import span
 
@@ -115,3 +115,18 @@ def main_topic(kb: KnowledgeBase, essay: str) -> str | None:
     """The topic most of an essay's sections are filed under (its first section's topic on a tie)."""
     n = Counter(f.topics[0] for f in kb.routing.filings[essay] if f.topics)
     return n.most_common(1)[0][0] if n else None
+
+
+# "Mentioned in" lists every essay section that mentions a page's subject up to this many; past it,
+# the essays that mention it most (MENTION_GROUPS_KEPT of them), and how many others do.
+MENTIONS_LISTED_MAX = 150
+MENTION_GROUPS_KEPT = 25
+
+
+def trim_mentions(mentions: list[Mention]) -> tuple[list[Mention], int]:
+    """The mentions a "Mentioned in" list shows, in their order, and the number of essays left out."""
+    if len(mentions) <= MENTIONS_LISTED_MAX:
+        return mentions, 0
+    n = Counter(m.group for m in mentions)
+    keep = {g for g, _ in sorted(n.items(), key=lambda kv: -kv[1])[:MENTION_GROUPS_KEPT]}
+    return [m for m in mentions if m.group in keep], len(n) - len(keep)
