@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from .nav import hidden_pages
+
 THEME_DIR = Path(__file__).parent / "theme"  # the plugin's templates and assets
 CSS = "assets/diplokb.css"
 JS = "assets/diplokb.js"  # names Material's link-preview dialogs (see the file)
@@ -196,7 +198,8 @@ def write_export(
     if site_nav is not None:  # as the plugin sets it: its own navigation, then the hand-written pages
         site_nav = site_nav + [p for p in own if p not in pages]
     # As the plugin files them: case studies are pages, reached from their topics, not from the navigation.
-    hidden = sorted(p for p in pages if p.startswith("case-studies/") and p.endswith(".md") and not p.endswith("index.md"))
+    # and, past a size, essays and topics, reached from their index pages.
+    hidden = hidden_pages(pages, site_nav)
     config, dropped = export_config(cfg, site_nav, hidden)
     (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
     return notes + dropped

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from . import scale, summary
 from .copy import copy_text, count, series
 from .graph import matrix_html
 from .markup import NOSEARCH, Page, esc, nosearch
@@ -53,7 +54,9 @@ def home(r: Renderer) -> Page:
         f"## Essays {{#essays {NOSEARCH}}}",
         "",
     ]
-    for e in kb.essays:
+    if scale.essays_are_many(kb):
+        lines.append(f"{esc(count(len(kb.essays), 'essay', 'essays'))}, by topic: {r.link(p, ESSAY_INDEX, 'Essays')}.")
+    for e in [] if scale.essays_are_many(kb) else kb.essays:
         lines.append(f"- {r.link(p, essay_page(e.slug), kb.essay_title(e))}: {len(e.sections)} sections")
     lines += [
         "",
@@ -69,6 +72,8 @@ def home(r: Renderer) -> Page:
 
 
 def timeline(r: Renderer) -> Page:
+    if scale.cases_are_many(r.kb):
+        return summary.timeline(r)
     kb = r.kb
     p = TIMELINE
     colour = {t.slug: n % PALETTE for n, t in enumerate(kb.topics)}
@@ -102,6 +107,8 @@ def topic_index(r: Renderer) -> Page:
 
 
 def essay_index(r: Renderer) -> Page:
+    if scale.essays_are_many(r.kb):
+        return summary.essay_index(r)
     kb = r.kb
     p = ESSAY_INDEX
     lines = ["# Essays", "", esc(copy_text("essay_index_intro", count=count(len(kb.essays), "essay", "essays"))), ""]
@@ -114,6 +121,8 @@ def essay_index(r: Renderer) -> Page:
 
 
 def case_index(r: Renderer) -> Page:
+    if scale.cases_are_many(r.kb):
+        return summary.case_index(r)
     kb = r.kb
     p = CASE_INDEX
     lines = [
@@ -136,6 +145,8 @@ def case_index(r: Renderer) -> Page:
 
 
 def actors(r: Renderer) -> Page:
+    if scale.entities_are_many(r.kb):
+        return summary.actors(r)
     kb = r.kb
     p = ACTORS
     ents = sorted(kb.entities.values(), key=lambda x: x.name.casefold())
@@ -167,6 +178,8 @@ def actors(r: Renderer) -> Page:
 
 
 def graph(r: Renderer) -> Page:
+    if scale.graph_is_large(r.kb):
+        return summary.graph(r)
     p = GRAPH
     lines = [
         "# Knowledge graph",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .link import KnowledgeBase
 from .markup import attr
+from .scale import nav_section
 from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
 
 
@@ -21,12 +23,36 @@ def nav(kb: KnowledgeBase) -> list[Any]:
 
     return [
         item(HOME),
-        {"Topics": [item(TOPIC_INDEX), *(item(topic_page(t.slug)) for t in kb.topics)]},
-        {"Essays": [item(ESSAY_INDEX), *(item(essay_page(e.slug)) for e in kb.essays)]},
+        {"Topics": [item(x) for x in nav_section(TOPIC_INDEX, [topic_page(t.slug) for t in kb.topics])]},
+        {"Essays": [item(x) for x in nav_section(ESSAY_INDEX, [essay_page(e.slug) for e in kb.essays])]},
         {"Case studies": [item(CASE_INDEX), item(TIMELINE)]},
         item(ACTORS),
         item(GRAPH),
     ]
+
+
+def listed(site_nav: list[Any]) -> set[str]:
+    """Every page a navigation lists."""
+    out: set[str] = set()
+    for entry in site_nav:
+        for v in entry.values() if isinstance(entry, dict) else [entry]:
+            if isinstance(v, list):
+                out |= listed(v)
+            elif isinstance(v, str):
+                out.add(v)
+    return out
+
+
+def hidden_pages(pages: Iterable[str], site_nav: list[Any] | None) -> list[str]:
+    """Generated pages left out of the navigation on purpose, so MkDocs does not warn about them:
+    case studies (reached from their topics) and, past ``NAV_ITEMS_MAX``, the essays and topics
+    (reached from their index pages). ``site_nav`` is the plugin's navigation, None under another."""
+    shown = listed(site_nav) if site_nav is not None else None
+    return sorted(
+        p
+        for p in pages
+        if p.endswith(".md") and not p.endswith("index.md") and (p.startswith("case-studies/") or (shown is not None and p not in shown))
+    )
 
 
 def page_sources(kb: KnowledgeBase) -> dict[str, str]:

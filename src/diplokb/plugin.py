@@ -32,7 +32,7 @@ from mkdocs.utils.templates import TemplateContext
 from .cache import BuildCache
 from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
-from .nav import nav, page_sources
+from .nav import hidden_pages, nav, page_sources
 from .pipeline import run
 from .sitebuild import (
     DirtyNotice,
@@ -76,6 +76,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.output: _Output | None = None
         self.last_good: _Output | None = None
         self.serving = False
+        self.own_nav = False  # the navigation is the plugin's (not one set in mkdocs.yml)
         self.dirty = False
         self.site = StagedSite()  # built beside site_dir, swapped in only on success
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
@@ -142,7 +143,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                 if path.is_relative_to(root):
                     sources[page] = path.relative_to(root).as_posix()
             self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb), sources)
+        self.own_nav = False
         if self.config.set_nav and not config.nav:
+            self.own_nav = True
             docs = Path(config.docs_dir)
             own = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
             config.nav = self.output.nav + [p for p in own if p not in self.output.pages]
@@ -239,7 +242,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         generated = dict(self.output.pages)
         if self.config.knowledge_json:
             generated[self.config.knowledge_json] = self.output.knowledge
-        return self.generated.add(files, config, generated)
+        hidden = frozenset(hidden_pages(generated, self.output.nav if self.own_nav else None))
+        return self.generated.add(files, config, generated, hidden)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         host, port = config.dev_addr.host, config.dev_addr.port

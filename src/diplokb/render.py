@@ -16,11 +16,13 @@ from typing import Any
 
 from . import indexes, pages
 from .cache import BuildCache
+from .copy import count
 from .errors import Problem
 from .link import KnowledgeBase, TermHit
 from .markup import NOSEARCH, Page, esc
 from .parse import Block, Essay
 from .route import Routing
+from .scale import trim_mentions
 from .schema import CaseStudy, Topic
 from .timeline import PALETTE, rows_of
 from .track import Tracker, unchanged
@@ -112,6 +114,7 @@ class Renderer:
             and not m.src_page.startswith("topics/")
             and f"{m.src_page}#{m.src_anchor}" not in shown
         ]
+        ms, more = trim_mentions(ms)
         lines = ["", f"## Mentioned in {{#mentioned-in {NOSEARCH}}}", ""]
         if not ms:
             return [*lines, "No other essay section mentions it." if shown else "No essay section mentions it yet.", ""]
@@ -125,6 +128,8 @@ class Renderer:
             groups.setdefault(m.group, []).append(self.link(p, k, m.label.split(" › ", 1)[-1]))
         for g, links in groups.items():
             lines.append(f"- **{esc(g)}**: {', '.join(links)}")
+        if more:
+            lines += ["", f"{count(more, 'other essay mentions', 'other essays mention')} it as well."]
         return [*lines, ""]
 
     def build(self, make: Callable[[], Page]) -> Page:

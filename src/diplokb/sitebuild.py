@@ -207,7 +207,8 @@ class GeneratedFiles:
         self.previous_dest: dict[str, str] = {}  # generated path -> file written (relative to site_dir), last build
         self.signature = ""
 
-    def add(self, files: Files, config: MkDocsConfig, generated: dict[str, str]) -> Files:
+    def add(self, files: Files, config: MkDocsConfig, generated: dict[str, str], hidden: frozenset[str] = frozenset()) -> Files:
+        """``hidden``: the generated pages the navigation leaves out on purpose (see :func:`diplokb.nav.hidden_pages`)."""
         cfg = Path(config.config_file_path) if config.config_file_path else None
         signature = json.dumps([config.nav, cfg.stat().st_mtime_ns if cfg and cfg.exists() else 0, sorted(generated)])
         everything = signature != self.signature
@@ -219,11 +220,7 @@ class GeneratedFiles:
                 files.remove(existing)
         dest: dict[str, str] = {}
         for path, content in generated.items():
-            inclusion = (
-                InclusionLevel.NOT_IN_NAV
-                if path.startswith("case-studies/") and path.endswith(".md") and not path.endswith("index.md")
-                else InclusionLevel.UNDEFINED
-            )
+            inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
             f = KbFile.generated(config, path, content=content, inclusion=inclusion)
             assert isinstance(f, KbFile)  # File.generated is a classmethod: it makes a KbFile
             f.kb_modified = everything or self.previous.get(path) != content
