@@ -15,6 +15,7 @@ from .cache import BuildCache
 from .errors import ContentError, Problem, Report
 from .knowledge import knowledge_json
 from .link import KnowledgeBase, build
+from .markup import Page
 from .match import TermMatcher
 from .model import EssayMeta, Topic, load_essay_meta, load_topics
 from .parse import Essay
@@ -27,7 +28,7 @@ from .text import name_slug
 @dataclass
 class Result:
     kb: KnowledgeBase
-    pages: dict[str, str]
+    pages: dict[str, Page]  # generated page path -> its blocks (HTML and headings), toc and links
     knowledge: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
 
@@ -104,6 +105,6 @@ def run(
     routing = route(loaded.essays, loaded.topics, matcher, hits)  # route
     kb = build(loaded.essays, loaded.topics, loaded.meta, routing, hits, cache)  # link
     site = render(kb, directory_urls)  # render
-    pages = {pg.path: pg.markdown() for pg in site.pages}
+    pages = {pg.path: pg for pg in site.pages}
     cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | {str(seeds_dir / "essays.yaml")})
     return Result(kb, pages, knowledge_json(kb, site.pages, directory_urls), loaded.warnings + list(site.problems))

@@ -29,12 +29,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from . import markup
 from .cache import BuildCache
 from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
 from .nav import nav, page_sources
 from .pipeline import run
-from .sitebuild import DirtyNotice, GeneratedFiles, MemoryBytecodeCache, StagedSite, port_free
+from .sitebuild import DirtyNotice, GeneratedFiles, MemoryBytecodeCache, StagedSite, attach_pages, port_free
 
 log = get_plugin_logger("diplokb")
 
@@ -56,7 +57,7 @@ class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__ini
 class _Output:
     """What a build hands MkDocs: all a later rebuild needs to serve it again (the knowledge base is let go)."""
 
-    pages: dict[str, str]
+    pages: dict[str, markup.Page]
     knowledge: str
     nav: list[Any]
     sources: dict[str, str]  # generated page -> the file behind it, relative to mkdocs.yml
@@ -190,10 +191,13 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.output is not None
-        generated = dict(self.output.pages)
+        # Generated pages reach MkDocs as HTML with their table of contents: no Markdown to parse.
+        generated = {path: page.html() for path, page in self.output.pages.items()}
         if self.config.knowledge_json:
             generated[self.config.knowledge_json] = self.output.knowledge
-        return self.generated.add(files, config, generated)
+        files = self.generated.add(files, config, generated)
+        attach_pages(files, config, self.output.pages)
+        return files
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         host, port = config.dev_addr.host, config.dev_addr.port

@@ -19,10 +19,15 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+from markdown.extensions.toc import nest_toc_tokens  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
+
+from . import markup
 
 log = get_plugin_logger("diplokb")
 
@@ -34,6 +39,36 @@ class KbFile(File):
 
     def is_modified(self) -> bool:
         return self.kb_modified
+
+
+class KbPage(Page):
+    """A generated page whose HTML and table of contents come from the pipeline: no Markdown is parsed.
+
+    The body is :meth:`diplokb.markup.Page.html` (the file's content, made in ``on_files``), the
+    title and description its front matter would give; its links were made final and checked by
+    the pipeline, and its ids are registered for MkDocs' checks of links from hand-written pages."""
+
+    def __init__(self, file: File, config: MkDocsConfig, page: markup.Page) -> None:
+        super().__init__(None, file, config)
+        self.kb_page = page
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown, self.meta = "", self.kb_page.meta()
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.file.content_string
+        tokens = [{"level": t.level, "id": t.id, "name": t.title, "html": t.title, "data-toc-label": ""} for t in self.kb_page.toc()]
+        self.toc = get_toc(nest_toc_tokens(tokens))
+        self.present_anchor_ids = self.kb_page.anchors()
+        self.links_to_anchors = {}
+
+
+def attach_pages(files: Files, config: MkDocsConfig, pages: dict[str, markup.Page]) -> None:
+    """Give every generated page its :class:`KbPage` before MkDocs builds the navigation (which keeps a file's page)."""
+    for path, page in pages.items():
+        f = files.get_file_from_path(path)
+        if f is not None:
+            KbPage(f, config, page)
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
