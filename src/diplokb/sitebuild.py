@@ -16,6 +16,7 @@ import shutil
 import socket
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
@@ -48,8 +49,8 @@ class KbPage(Page):
     title and description its front matter would give; its links were made final and checked by
     the pipeline, and its ids are registered for MkDocs' checks of links from hand-written pages."""
 
-    def __init__(self, file: File, config: MkDocsConfig, page: markup.Page) -> None:
-        super().__init__(None, file, config)
+    def __init__(self, title: str, file: File, config: MkDocsConfig, page: markup.Page) -> None:
+        super().__init__(title, file, config)  # a title now, as MkDocs gives a page in the nav (dirty rebuilds read no page)
         self.kb_page = page
 
     def read_source(self, config: MkDocsConfig) -> None:
@@ -64,11 +65,23 @@ class KbPage(Page):
 
 
 def attach_pages(files: Files, config: MkDocsConfig, pages: dict[str, markup.Page]) -> None:
-    """Give every generated page its :class:`KbPage` before MkDocs builds the navigation (which keeps a file's page)."""
+    """Give every generated page its :class:`KbPage` before MkDocs builds the navigation (which keeps a file's page).
+
+    A page takes its title from the ``nav`` when that names it (as MkDocs would), else its own."""
+    titles: dict[str, str] = {}
+
+    def walk(items: Any) -> None:
+        for item in items if isinstance(items, list) else []:
+            for title, value in item.items() if isinstance(item, dict) else ():
+                if isinstance(value, str):
+                    titles.setdefault(value, str(title))
+                walk(value)
+
+    walk(config.nav)
     for path, page in pages.items():
         f = files.get_file_from_path(path)
         if f is not None:
-            KbPage(f, config, page)
+            KbPage(titles.get(path) or page.meta()["title"], f, config, page)
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
