@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +24,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -35,9 +36,10 @@ from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
 from .nav import nav, page_sources
 from .pipeline import run
-from .sitebuild import DirtyNotice, GeneratedFiles, MemoryBytecodeCache, StagedSite, attach_pages, port_free
+from .sitebuild import DirtyNotice, GeneratedFiles, KbPage, MemoryBytecodeCache, StagedSite, attach_pages, port_free
 
 log = get_plugin_logger("diplokb")
+_SEARCH_ATTR = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what Material's search removes from a page it indexed
 
 
 class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__init_subclass__ is untyped
@@ -72,6 +74,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.site = StagedSite()  # built beside site_dir, swapped in only on success
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
         self.bytecode = MemoryBytecodeCache()
+        self._full_page: dict[str, str] = {}  # generated page -> its HTML while search reads the short version
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -144,7 +147,28 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             config.extra_javascript.append(JS)
         return config
 
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+    @event_priority(50)  # before the search plugin indexes the page
+    def _search_view(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """Material's search parses every page's HTML; a generated page shows it only the blocks it indexes.
+
+        The index comes out the same (``markup.Page.search_html``); the full page is put back, with the
+        ``data-search-*="..."`` attributes removed as Material's search removes them, in :meth:`_page_after_search`."""
+        search = config.plugins.get("material/search")
+        if isinstance(page, KbPage) and search is not None and search.config.get("enabled", True):
+            self._full_page[page.file.src_uri] = page.content or ""
+            page.content = page.kb_page.search_html()
+        return context
+
+    @event_priority(-50)  # after the search plugin
+    def _page_after_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        full = self._full_page.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = _SEARCH_ATTR.sub("", full)
+        return self._edit_link(context, page=page, config=config)
+
+    on_page_context = CombinedEvent(_search_view, _page_after_search)
+
+    def _edit_link(self, context: TemplateContext, *, page: Page, config: MkDocsConfig) -> TemplateContext:
         """ "Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
 
         MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a
