@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import bench.run as run  # noqa: E402
-from bench.corpus import build_scale  # noqa: E402
+import bench.run as run
+from bench.corpus import build_scale
 
 
 def _with(tree: Path | None) -> dict[str, str]:
@@ -30,11 +30,13 @@ def _with(tree: Path | None) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], env: dict[str, str], log: Path) -> float:
+def timed(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of a fresh process."""
     saved = run.ENV
     run.ENV = env
     try:
-        return run.timed_process(cmd, log).wall
+        p = run.timed_process(cmd, log)
+        return p.wall, p.cpu
     finally:
         run.ENV = saved
 
@@ -59,6 +61,7 @@ def main() -> int:
             timed([py, "-m", "diplokb.cli", "--config", str(corpus.config), "render", "--out", str(out)], env, root / f"export-{name}.log")
             plain[name] = out / "mkdocs.yml"
         times: dict[str, list[float]] = {k: [] for k in ("plugin new", "plain new", "plugin old", "plain old")}
+        cpu: dict[str, list[float]] = {k: [] for k in times}
         load = os.getloadavg()[0]
         for rep in range(args.reps):
             order = list(times) if rep % 2 == 0 else list(reversed(times))
@@ -66,15 +69,20 @@ def main() -> int:
                 who, name = key.split()
                 cfg = corpus.config if who == "plugin" else plain[name]
                 cmd = [py, "-m", "mkdocs", "build", "-q", "-f", str(cfg), "-d", str(root / f"site-{who}-{name}")]
-                times[key].append(timed(cmd, versions[name], root / f"{who}-{name}.log"))
+                wall, used = timed(cmd, versions[name], root / f"{who}-{name}.log")
+                times[key].append(wall)
+                cpu[key].append(used)
         md = {k: statistics.median(v) for k, v in times.items()}
-        rows.append((scale, md, times, load, os.getloadavg()[0]))
-        print(f"x{scale}: " + ", ".join(f"{k} {v:.2f} s" for k, v in md.items()), flush=True)
-    print(f"\n`python bench/ab.py --old {old} --scales {args.scales} --reps {args.reps}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+        mc = {k: statistics.median(v) for k, v in cpu.items()}
+        rows.append((scale, md, times, mc, load, os.getloadavg()[0]))
+        print(f"x{scale}: " + ", ".join(f"{k} {v:.2f} s (CPU {mc[k]:.2f} s)" for k, v in md.items()), flush=True)
+    print(
+        f"\n`python bench/ab.py --old {old} --scales {args.scales} --reps {args.reps}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n"
+    )
     print("| | " + " | ".join(f"x{s}" for s, *_ in rows) + " |")
     print("| --- |" + " --- |" * len(rows))
     for key in ("plugin new", "plain new", "plugin old", "plain old"):
-        cells = [f"{md[key]:.2f} s ({min(t[key]):.2f}–{max(t[key]):.2f})" for _s, md, t, *_ in rows]
+        cells = [f"{md[key]:.2f} s ({min(t[key]):.2f}–{max(t[key]):.2f}); CPU {mc[key]:.2f} s" for _s, md, t, mc, *_ in rows]
         print(f"| {key} | " + " | ".join(cells) + " |")
     for label, a, b in (
         ("**plugin new / plain new export** (issue 12's ratio)", "plugin new", "plain new"),
@@ -83,7 +91,7 @@ def main() -> int:
         ("plugin new / plugin old", "plugin new", "plugin old"),
         ("plain new export / plain old export", "plain new", "plain old"),
     ):
-        print(f"| {label} | " + " | ".join(f"{md[a] / md[b]:.2f}" for _s, md, *_ in rows) + " |")
+        print(f"| {label} (wall; CPU) | " + " | ".join(f"{md[a] / md[b]:.2f}; {mc[a] / mc[b]:.2f}" for _s, md, _t, mc, *_ in rows) + " |")
     print("| load average (1 min) before; after | " + " | ".join(f"{a:.1f}; {b:.1f}" for *_x, a, b in rows) + " |")
     return 0
 
