@@ -93,3 +93,33 @@ def test_plugin_build_runs_markdown_only_on_hand_written_pages(tmp_path: Path, m
     assert '<h2 data-search-exclude id="case-studies">Case studies<a class="headerlink" href="#case-studies"' in topic
     assert '<a href="#case-studies" class="md-nav__link">' in topic  # the table of contents, from the pipeline
     assert "<title>Peacekeeping - " in topic
+
+
+def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
+    """With ``use_directory_urls: false`` (as the offline build has it) every link of a generated page
+    reaches an existing file and id: the pipeline makes the URLs, MkDocs no longer rewrites them."""
+    from .conftest import mkdocs
+
+    project = copy_project(tmp_path / "p")
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
+    res = mkdocs(project, "build", "--strict", "-d", "site")
+    assert res.returncode == 0, res.stderr
+    site = project / "site"
+    ids: dict[Path, set[str]] = {}
+    checked = 0
+    for page in sorted(site.glob("**/*.html")):
+        text = page.read_text(encoding="utf-8")
+        article = text[text.find("<article") : text.find("</article>")]
+        for href in re.findall(r'href="([^"]+)"', article):
+            if href.startswith(("http:", "https:", "mailto:")) or href == "#":
+                continue
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            assert target.is_file(), f"{page.relative_to(site)}: {href}"
+            if anchor:
+                if target not in ids:
+                    ids[target] = set(re.findall(r'\sid="([^"]+)"', target.read_text(encoding="utf-8")))
+                assert anchor in ids[target], f"{page.relative_to(site)}: {href}"
+            checked += 1
+    assert checked > 500
