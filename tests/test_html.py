@@ -109,6 +109,8 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
     ids: dict[Path, set[str]] = {}
     checked = 0
     for page in sorted(site.glob("**/*.html")):
+        if page.name == "404.html":  # MkDocs' own page, with site-absolute links
+            continue
         text = page.read_text(encoding="utf-8")
         article = text[text.find("<article") : text.find("</article>")]
         for href in re.findall(r'href="([^"]+)"', article):
