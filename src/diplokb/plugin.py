@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 import jinja2.bccache
@@ -23,7 +23,6 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -37,6 +36,9 @@ from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and
 from .nav import nav, page_sources
 from .pipeline import run
 from .sitebuild import DirtyNotice, GeneratedFiles, KbPage, MemoryBytecodeCache, StagedSite, attach_pages, port_free
+
+if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger("diplokb")
 _SEARCH_ATTR = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what Material's search removes from a page it indexed
