@@ -180,7 +180,9 @@ class Page:
         parts = [f"---\ntitle: {json.dumps(m['title'])}\ndescription: {json.dumps(m['description'])}\n---\n"]
         for b in self.blocks:
             if isinstance(b, Heading):
-                parts.append(f"{'#' * b.level} {esc(b.text)} {{#{b.id}{' ' + NOSEARCH if b.nosearch else ''}}}")
+                # An id is a slug (letters, digits, "_", "-"): "_x_" would read as emphasis, so "_" is escaped.
+                hid = b.id.replace("_", "\\_")
+                parts.append(f"{'#' * b.level} {esc(b.text)} {{#{hid}{' ' + NOSEARCH if b.nosearch else ''}}}")
             else:
                 parts.append(b)
         return "\n\n".join(parts) + "\n"
