@@ -16,7 +16,7 @@ from diplokb.cache import BuildCache
 from .conftest import CONTENT, SEEDS
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(diplokb.__path__))
-ADAPTERS = {"plugin", "sitebuild"}  # the MkDocs side
+ADAPTERS = {"plugin", "sitebuild", "sitepages"}  # the MkDocs side
 
 
 def test_stages_run_in_order_each_fed_what_the_last_returned(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,11 +65,11 @@ def test_a_sixth_topic_appears_wherever_the_five_are_named(tmp_path: Path) -> No
         "title: Naval diplomacy\nsummary: Navies as envoys. Port visits show the flag.\nterms: [port visit]\n", encoding="utf-8"
     )
     result = pipeline.run(other, SEEDS)
-    home = result.pages["index.md"]
-    intro = home.split("## Topics")[0]
+    home = result.pages["index.md"].html()
+    intro = home.split('id="topics"')[0]
     for t in result.kb.topics:
         assert t.title in intro, t.title
-    assert "Naval diplomacy" in result.pages["topics/index.md"]
+    assert "Naval diplomacy" in result.pages["topics/index.md"].html()
     assert {"Naval diplomacy": "topics/naval.md"} in nav(result.kb)[1]["Topics"]
 
 
@@ -97,6 +97,6 @@ def test_stage_results_are_frozen() -> None:
     topic = result.kb.topics[0]
     case = next(c for c in result.kb.cases.values() if c.source is not None)
     page = render(result.kb).pages[0]
-    for obj, field in ((topic, "title"), (case, "years"), (case.source, "line"), (result.kb, "routing"), (page, "body")):
+    for obj, field in ((topic, "title"), (case, "years"), (case.source, "line"), (result.kb, "routing"), (page, "blocks")):
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(obj, field, None)

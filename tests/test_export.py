@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -96,6 +97,12 @@ def test_export_builds_the_same_pages(built: tuple[Path, Path, Path]) -> None:
     # And every other page too: nothing of the plugin's work is missing from the export.
     assert [p for p in sorted(pages) if article(site / p) != article(plain / p)] == []
     assert (plain / "knowledge.json").read_bytes() == (site / "knowledge.json").read_bytes()
+    # Search reads only what it indexes of a generated page in the plugin build, the whole page here: the same
+    # index (its entries in the order MkDocs lists the files, which puts generated pages last in the plugin build).
+    index = [json.loads((s / "search/search_index.json").read_text(encoding="utf-8")) for s in (site, plain)]
+    assert index[0]["config"] == index[1]["config"]
+    assert sorted(map(json.dumps, index[0]["docs"])) == sorted(map(json.dumps, index[1]["docs"]))
+    assert len(index[0]["docs"]) > 100
     assert (plain / "img/seal.svg").is_file() and (plain / CSS).is_file() and (plain / JS).is_file()
     # The plugin's templates are in use: its search partial and its stylesheet link are on the page.
     home = (plain / "index.html").read_text(encoding="utf-8")

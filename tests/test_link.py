@@ -41,14 +41,32 @@ def test_unknown_target_warns_with_origin() -> None:
 
 
 def test_relative_hrefs() -> None:
-    """Links are relative Markdown paths MkDocs can check, with anchors kept."""
+    """Links are final relative URLs (MkDocs no longer rewrites generated pages), anchors kept, either URL style."""
     r = Renderer(KB)
-    assert r.href("topics/alliances.md", "topics/peacekeeping.md") == "peacekeeping.md"
-    assert r.href("index.md", "topics/peacekeeping.md") == "topics/peacekeeping.md"
+    assert r.href("topics/alliances.md", "topics/peacekeeping.md") == "../peacekeeping/"
+    assert r.href("index.md", "topics/peacekeeping.md") == "topics/peacekeeping/"
     key = KB.section_key(ESSAYS[0].slug, 3)
-    assert r.href("case-studies/nato.md", key) == "../" + key
-    assert r.href(key.split("#")[0], key) == "#" + key.split("#")[1]
-    assert not r.problems
+    page, anchor = key.split("#")
+    assert r.href("case-studies/nato.md", key) == "../../" + page[:-3] + "/#" + anchor
+    assert r.href(page, key) == "#" + anchor
+    flat = Renderer(KB, directory_urls=False)
+    assert flat.href("topics/alliances.md", "topics/peacekeeping.md") == "peacekeeping.html"
+    assert flat.href("case-studies/nato.md", key) == "../" + page[:-3] + ".html#" + anchor
+    assert flat.href("index.md", "topics/index.md") == "topics/index.html"
+    assert not r.problems and not flat.problems
+
+
+def test_rendered_links_resolve_against_rendered_anchors() -> None:
+    """Every link the pages make lands on a page of the site and an id on it; a miss names the page that made it."""
+    from diplokb.markup import Heading, Page
+    from diplokb.render import check_links
+
+    site = render(KB)
+    assert check_links(site.pages) == []
+    a = Page.of("a.md", "A", "", [Heading(1, "A"), '<p><span id="here"></span></p>'])
+    b = Page("b.md", "B", "", (Heading(1, "B", "b"),), links=("a.md#here", "a.md#gone", "c.md", "a.md"))
+    msgs = [str(p) for p in check_links((a, b))]
+    assert msgs == ["b.md: link: link to `a.md#gone`: no such anchor on the page", "b.md: link: link to `c.md`: no such page"]
 
 
 def test_render_leaves_the_knowledge_base_alone() -> None:

@@ -182,13 +182,13 @@ def test_case_page_and_export_show_sources(tmp_path: Path) -> None:
     (tmp_path / "content" / "topics").mkdir(parents=True)
     (tmp_path / "content" / "topics" / "t.yaml").write_text(topic(cases), encoding="utf-8")
     result = run(tmp_path / "content", SEEDS)
-    page = result.pages["case-studies/kfor.md"]
-    sources = page[page.index("## Sources") :]
-    assert "From the essay [" in sources and "line" not in sources
-    assert '1. NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
+    page = result.pages["case-studies/kfor.md"].html()
+    sources = page[page.index('<h2 id="source">') :]
+    assert "From the essay <a href=" in sources and "line" not in sources
+    assert '<ol>\n<li>NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
     assert "Facts checked as of 2026-12-02." in sources
-    assert "**Editor's note.** The essay says more than the sources &#60;b&#62;do&#60;/b&#62;." in page
-    assert "rests on the references below" in result.pages["case-studies/attache-case.md"]
+    assert "<strong>Editor's note.</strong> The essay says more than the sources &#60;b&#62;do&#60;/b&#62;." in page
+    assert "rests on the references below" in result.pages["case-studies/attache-case.md"].html()
     exported = {c["id"]: c for c in result.knowledge["case_studies"]}
     assert exported["kfor"]["references"][0]["url"].startswith("https://www.nato.int/")
     assert exported["kfor"]["as_of"] == "2026-12-02" and exported["attache-case"]["source"] is None

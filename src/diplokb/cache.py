@@ -64,8 +64,6 @@ class BuildCache:
     stages: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     # page maker -> (what the page read, the page, its problems)
     pages: dict[Any, tuple[Any, Any, tuple[Any, ...]]] = field(default_factory=dict)
-    # page path -> (page, its Markdown)
-    markdown: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     def stage(self, name: str, key: Any, make: Callable[[], V]) -> V:
         """``make()``, or what it returned last time if ``key`` equals the last key (compared with ``==``).

@@ -157,7 +157,15 @@ def cmd_render(args: argparse.Namespace) -> int:
         # A complete MkDocs project: `mkdocs build -f DIR/mkdocs.yml` builds the same site without the plugin.
         docs = Path(args.docs_dir) if args.docs_dir else None
         try:
-            notes = export(out, Path(args.config), result.pages, knowledge, nav(result.kb), docs, directory_urls)
+            notes = export(
+                out,
+                Path(args.config),
+                {k: pg.markdown() for k, pg in result.pages.items()},
+                knowledge,
+                nav(result.kb),
+                docs,
+                directory_urls,
+            )
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 1
@@ -166,13 +174,13 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"wrote {len(result.pages)} pages, knowledge.json and mkdocs.yml to {out}: mkdocs build -f {out / 'mkdocs.yml'}")
         return 0
     written = 0
-    for rel, md in result.pages.items():
+    for rel, pg in result.pages.items():
         target = (out / rel).resolve()
         if not target.is_relative_to(out):  # slugs are validated; this is the last line of defence
             print(f"refusing to write outside {out}: {rel}", file=sys.stderr)
             return 1
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(md, encoding="utf-8")
+        target.write_text(pg.markdown(), encoding="utf-8")
         written += 1
     (out / "knowledge.json").write_text(knowledge, encoding="utf-8")
     print(f"wrote {written} pages and knowledge.json to {out}")

@@ -29,7 +29,7 @@ from .text import name_slug
 @dataclass
 class Result:
     kb: KnowledgeBase
-    pages: dict[str, str]
+    pages: dict[str, Page]  # generated page path -> its blocks (HTML and headings), toc and links
     knowledge: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
 
@@ -112,9 +112,7 @@ def run(
     )
     kb = _with_topics(kb, topics)  # link (an edit that changes no link reuses the links, with the new topics)
     site = render(kb, directory_urls, cache)  # render
-    pages = {pg.path: _markdown(pg, cache) for pg in site.pages}
-    for gone in cache.markdown.keys() - pages.keys():
-        del cache.markdown[gone]
+    pages = {pg.path: pg for pg in site.pages}  # a page reused under serve is the very object it was
     cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | {str(seeds_dir / "essays.yaml")})
     return Result(kb, pages, knowledge_json(kb, site.pages, directory_urls, cache), loaded.warnings + list(site.problems))
 
@@ -159,18 +157,6 @@ def _as_before(topics: list[Topic], cache: BuildCache) -> list[Topic]:
             out.append(replace(t, case_studies=same))
     cache.stages["topics"] = (None, out)
     return out
-
-
-def _markdown(page: Page, cache: BuildCache) -> str:
-    """The page's Markdown, made once per page object (a reused page is the same object)."""
-    if not cache.keep:
-        return page.markdown()
-    hit = cache.markdown.get(page.path)
-    if hit is not None and hit[0] is page:
-        return hit[1]
-    text = page.markdown()
-    cache.markdown[page.path] = (page, text)
-    return text
 
 
 def _with_topics(kb: KnowledgeBase, topics: list[Topic]) -> KnowledgeBase:

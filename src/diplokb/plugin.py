@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 import jinja2.bccache
@@ -22,13 +23,13 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from . import markup
 from .cache import BuildCache
 from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
@@ -44,8 +45,13 @@ from .sitebuild import (
     port_free,
     unread_titles,
 )
+from .sitepages import KbPage, attach_pages
+
+if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger("diplokb")
+_SEARCH_ATTR = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what Material's search removes from a page it indexed
 
 
 class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__init_subclass__ is untyped
@@ -65,7 +71,7 @@ class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__ini
 class _Output:
     """What a build hands MkDocs: all a later rebuild needs to serve it again (the knowledge base is let go)."""
 
-    pages: dict[str, str]
+    pages: dict[str, markup.Page]
     knowledge: str
     nav: list[Any]
     sources: dict[str, str]  # generated page -> the file behind it, relative to mkdocs.yml
@@ -82,6 +88,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
         self.bytecode = MemoryBytecodeCache()
         self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply under serve
+        self._full_page: dict[str, str] = {}  # generated page -> its HTML while search reads the short version
+        self.html: dict[str, tuple[markup.Page, str]] = {}  # generated page -> (the page, its HTML), last build
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
         self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
         self.dumped: dict[str, tuple[Any, str]] = {}  # knowledge.json part -> (the part, its JSON)
@@ -183,7 +191,28 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             parts.append(f"{json.dumps(key, ensure_ascii=False)}:{hit[1]}")
         return "{" + ",".join(parts) + "}"
 
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+    @event_priority(50)  # before the search plugin indexes the page
+    def _search_view(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """Material's search parses every page's HTML; a generated page shows it only the blocks it indexes.
+
+        The index comes out the same (``markup.Page.search_html``); the full page is put back, with the
+        ``data-search-*="..."`` attributes removed as Material's search removes them, in :meth:`_page_after_search`."""
+        search = config.plugins.get("material/search")
+        if isinstance(page, KbPage) and search is not None and search.config.get("enabled", True):
+            self._full_page[page.file.src_uri] = page.content or ""
+            page.content = page.kb_page.search_html()
+        return context
+
+    @event_priority(-50)  # after the search plugin
+    def _page_after_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        full = self._full_page.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = _SEARCH_ATTR.sub("", full)
+        return self._edit_link(context, page=page, config=config)
+
+    on_page_context = CombinedEvent(_search_view, _page_after_search)
+
+    def _edit_link(self, context: TemplateContext, *, page: Page, config: MkDocsConfig) -> TemplateContext:
         """ "Edit this page" opens what an editor changes: a topic's YAML file, an essay, a hand-written page.
 
         MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a
@@ -239,11 +268,25 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.output is not None
-        generated = dict(self.output.pages)
+        # Generated pages reach MkDocs as HTML with their table of contents: no Markdown to parse.
+        generated = {path: self._html(path, page) for path, page in self.output.pages.items()}
+        for gone in self.html.keys() - generated.keys():
+            del self.html[gone]
         if self.config.knowledge_json:
             generated[self.config.knowledge_json] = self.output.knowledge
         hidden = frozenset(hidden_pages(generated, self.output.nav if self.own_nav else None))
-        return self.generated.add(files, config, generated, hidden)
+        files = self.generated.add(files, config, generated, hidden)
+        attach_pages(files, config, self.output.pages)
+        return files
+
+    def _html(self, path: str, page: markup.Page) -> str:
+        """A page's HTML, made once per page object (under serve a reused page is the very object it was)."""
+        hit = self.html.get(path)
+        if hit is None or hit[0] is not page:
+            hit = (page, page.html())
+            if self.serving:
+                self.html[path] = hit
+        return hit[1]
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         host, port = config.dev_addr.host, config.dev_addr.port

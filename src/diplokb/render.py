@@ -19,14 +19,15 @@ from .cache import BuildCache
 from .copy import count
 from .errors import Problem
 from .link import KnowledgeBase, TermHit
-from .markup import NOSEARCH, Page, esc
+from .markup import Block as PageBlock
+from .markup import Heading, Page, esc, para, ul
 from .parse import Block, Essay
 from .route import Routing
 from .scale import trim_mentions
 from .schema import CaseStudy, Topic
 from .timeline import PALETTE, rows_of
 from .track import Tracker, unchanged
-from .urls import case_page, html_href, md_href, topic_page
+from .urls import case_page, html_href, topic_page
 
 __all__ = ["Page", "Rendered", "Renderer", "render"]
 
@@ -44,23 +45,27 @@ class Renderer:
         self.essays = kb.essay
         self.problems: list[Problem] = []
         self._made: list[str] = []  # links of the page being built
+        self._hrefs: dict[tuple[str, str], str] = {}  # (from page, key) -> relative URL
 
     def href(self, page: str, key: str, origin: str = "") -> str:
+        """The final relative URL of ``key`` from ``page`` (``use_directory_urls`` either way), checked and recorded."""
         target = key.partition("#")[0]
         if key not in self.kb.targets and target not in self.kb.targets:
             self.problems.append(Problem(origin or page, 0, 0, "link", f"link to unknown target `{key}`", "warning"))
         elif key != target and key not in self.kb.targets:
             self.problems.append(Problem(origin or page, 0, 0, "link", f"link to unknown anchor `{key}`", "warning"))
         self._made.append(key)
-        return md_href(page, key)
+        got = self._hrefs.get((page, key))
+        if got is None:
+            got = self._hrefs[(page, key)] = html_href(page, key, self.directory_urls)
+        return got
 
     def link(self, page: str, key: str, text: str, origin: str = "") -> str:
-        return f"[{esc(text)}]({self.href(page, key, origin)})"
+        return f'<a href="{self.href(page, key, origin)}">{esc(text)}</a>'
 
     def url(self, page: str, key: str) -> str:
-        """Final relative URL, for raw HTML where MkDocs does not rewrite links."""
-        self.href(page, key)  # resolve and record
-        return html_href(page, key, self.directory_urls)
+        """Final relative URL, for HTML drawn elsewhere (timeline, graph)."""
+        return self.href(page, key)
 
     def text_with_terms(self, page: str, text: str, hits: list[TermHit], skip: str | None, origin: str) -> str:
         out, prev = [], 0
@@ -81,18 +86,17 @@ class Renderer:
             origin = f"{e.path}:{b.line}"
             here = [h for h in hits if h.block == bi]
             if b.kind == "paragraph":
-                out.append(self.text_with_terms(page, b.text, here, skip, origin))
+                out.append(para(self.text_with_terms(page, b.text, here, skip, origin)))
             else:
                 out.append(self.list_block(page, b, here, skip, origin))
         return out
 
     def list_block(self, page: str, b: Block, hits: list[TermHit], skip: str | None, origin: str) -> str:
-        lines = []
-        for n, item in enumerate(b.items, 1):
-            h = [x for x in hits if x.item == n - 1]
-            marker = f"{n}." if b.ordered else "-"
-            lines.append(f"{marker} {self.text_with_terms(page, item, h, skip, origin)}")
-        return "\n".join(lines)
+        items = []
+        for n, item in enumerate(b.items):
+            h = [x for x in hits if x.item == n]
+            items.append(self.text_with_terms(page, item, h, skip, origin))
+        return ul(items, b.ordered)
 
     def topic_chips(self, page: str, slugs: list[str]) -> str:
         return ", ".join(self.link(page, topic_page(s), self.topics[s].title) for s in slugs)
@@ -101,7 +105,7 @@ class Renderer:
         number = self.kb.topic_number
         return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: number.get(c.topics[0], 0) % PALETTE)
 
-    def backlinks(self, p: str, key: str, shown: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    def backlinks(self, p: str, key: str, shown: set[str] | frozenset[str] = frozenset()) -> list[PageBlock]:
         """ "Mentioned in": every essay section that mentions the target, grouped by essay.
 
         A topic page's copy of an essay section is the same passage, so only the essay's own
@@ -115,9 +119,9 @@ class Renderer:
             and f"{m.src_page}#{m.src_anchor}" not in shown
         ]
         ms, more = trim_mentions(ms)
-        lines = ["", f"## Mentioned in {{#mentioned-in {NOSEARCH}}}", ""]
+        lines: list[PageBlock] = [Heading(2, "Mentioned in", "mentioned-in", nosearch=True)]
         if not ms:
-            return [*lines, "No other essay section mentions it." if shown else "No essay section mentions it yet.", ""]
+            return [*lines, para("No other essay section mentions it." if shown else "No essay section mentions it yet.")]
         groups: dict[str, list[str]] = {}
         seen: set[str] = set()
         for m in ms:
@@ -126,11 +130,10 @@ class Renderer:
                 continue
             seen.add(k)
             groups.setdefault(m.group, []).append(self.link(p, k, m.label.split(" › ", 1)[-1]))
-        for g, links in groups.items():
-            lines.append(f"- **{esc(g)}**: {', '.join(links)}")
+        lines.append(ul([f"<strong>{esc(g)}</strong>: {', '.join(links)}" for g, links in groups.items()]))
         if more:
-            lines += ["", f"{count(more, 'other essay mentions', 'other essays mention')} it as well."]
-        return [*lines, ""]
+            lines.append(para(esc(f"{count(more, 'other essay mentions', 'other essays mention')} it as well.")))
+        return lines
 
     def build(self, make: Callable[[], Page]) -> Page:
         """One page, with the links it made."""
@@ -160,7 +163,7 @@ class Renderer:
         Page builders must read the knowledge base through ``self.kb`` (or ``self.topics`` /
         ``self.essays``, swapped for views here): anything else kept on the renderer would be read
         unnoted, and a page depending on it would not be built again when it changed."""
-        if vars(self).keys() - {"kb", "directory_urls", "topics", "essays", "problems", "_made"}:
+        if vars(self).keys() - {"kb", "directory_urls", "topics", "essays", "problems", "_made", "_hrefs"}:  # _hrefs: paths only
             raise RuntimeError(f"Renderer state outside the tracked reads: {sorted(vars(self))}; see Renderer.reuse")
         hit = cache.pages.get(key)
         if hit is not None and unchanged(self.kb, hit[0]):
@@ -184,11 +187,26 @@ class Rendered:
     problems: tuple[Problem, ...]  # links to targets the link stage never registered
 
 
+def check_links(pages: tuple[Page, ...]) -> list[Problem]:
+    """Every link a page made points at a page of the site and an id on it (phase one: every page's
+    anchors; phase two: each link resolved against them). MkDocs does not check generated pages' links."""
+    anchors = {p.path: p.anchors() for p in pages}
+    problems = []
+    for p in pages:
+        for key in dict.fromkeys(p.links):
+            target, _, anchor = key.partition("#")
+            if target not in anchors:
+                problems.append(Problem(p.path, 0, 0, "link", f"link to `{key}`: no such page", "warning"))
+            elif anchor and anchor not in anchors[target]:
+                problems.append(Problem(p.path, 0, 0, "link", f"link to `{key}`: no such anchor on the page", "warning"))
+    return problems
+
+
 def render(kb: KnowledgeBase, directory_urls: bool = True, cache: BuildCache | None = None) -> Rendered:
-    """Every page of the site, each with the links it made; nothing of ``kb`` is changed.
+    """Every page of the site, each with the links it made, checked; nothing of ``kb`` is changed.
 
     With a ``cache`` that keeps pages (``mkdocs serve``), a page whose reads of ``kb`` all give what
     they gave when it was last built is not built again (see :mod:`diplokb.track`)."""
     r = Renderer(kb, directory_urls)
     pages = tuple(r.all_pages(cache if cache is not None and cache.keep else None))
-    return Rendered(pages, tuple(r.problems))
+    return Rendered(pages, tuple(r.problems + check_links(pages)))

@@ -1,8 +1,9 @@
 """Where every generated page lives and how pages link to each other: the one authority.
 
 Page paths are MkDocs source paths (``topics/peacekeeping.md``); :func:`url_of` turns them into
-site URLs the way MkDocs does, and :func:`md_href` / :func:`html_href` give the relative link
-from one page to another. Links, the navigation, the graph, the timeline and the exports all
+site URLs the way MkDocs does, and :func:`html_href` gives the final relative link from one page
+to another (generated pages are HTML: MkDocs does not rewrite their links); :func:`md_href` the
+Markdown-source form. Links, the navigation, the graph, the timeline and the exports all
 come through here, so a change of layout is made once.
 """
 
