@@ -126,3 +126,13 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
                 assert anchor in ids[target], f"{page.relative_to(site)}: {href}"
             checked += 1
     assert checked > 500
+
+
+@pytest.mark.parametrize("title", ["Plain", "𝔘nicode and 😀", 'Quotes " and \\ backslash', "é, ü and ß", "<script>x</script>"])
+def test_export_front_matter_keeps_every_title(title: str) -> None:
+    """The export's front matter gives MkDocs the page's title and description back, astral characters included."""
+    from mkdocs.utils.meta import get_data
+
+    page = Page.of("topics/x.md", title, f"About {title}", [para("text")])
+    _, meta = get_data(page.markdown())
+    assert meta == page.meta()

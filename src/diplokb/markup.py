@@ -40,6 +40,21 @@ def esc(text: str) -> str:
     return s
 
 
+_SURROGATES = re.compile(r"\\ud([89ab][0-9a-f]{2})\\ud([c-f][0-9a-f]{2})")
+
+
+def yaml_str(text: str) -> str:
+    """A double-quoted YAML string, ASCII only. JSON's escapes are YAML's, except that JSON writes a
+    character beyond U+FFFF as a surrogate pair, which YAML reads as two invalid characters (and
+    MkDocs then drops the whole front matter): those become YAML's ``\\UXXXXXXXX``."""
+
+    def astral(m: re.Match[str]) -> str:
+        hi, lo = int("d" + m[1], 16), int("d" + m[2], 16)
+        return f"\\U{0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00):08x}"
+
+    return _SURROGATES.sub(astral, json.dumps(text))
+
+
 def attr(text: str) -> str:
     """Text for an HTML attribute or a page title (which MkDocs templates do not escape)."""
     return html.escape(" ".join(text.split()), quote=True)
@@ -177,7 +192,7 @@ class Page:
     def markdown(self) -> str:
         """The page as Markdown for plain MkDocs: headings as headings with their id, the rest raw HTML."""
         m = self.meta()
-        parts = [f"---\ntitle: {json.dumps(m['title'])}\ndescription: {json.dumps(m['description'])}\n---\n"]
+        parts = [f"---\ntitle: {yaml_str(m['title'])}\ndescription: {yaml_str(m['description'])}\n---\n"]
         for b in self.blocks:
             if isinstance(b, Heading):
                 # An id is a slug (letters, digits, "_", "-"): "_x_" would read as emphasis, so "_" is escaped.
