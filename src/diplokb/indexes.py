@@ -74,7 +74,7 @@ def timeline(r: Renderer) -> Page:
     colour = {t.slug: n % PALETTE for n, t in enumerate(kb.topics)}
     groups = []
     for t in kb.topics:
-        own = [c for c in kb.cases_of[t.slug] if c.topics[0] == t.slug]
+        own = scale.own_cases(kb, t.slug)
         if own:
             groups.append((t.title, r.url(p, topic_page(t.slug)), colour[t.slug], r.timeline_rows(p, own)))
     out: list[Block] = [
