@@ -12,9 +12,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE = Axe()
 PAGE_TYPES = ["home", "topic", "essay", "case", "cases", "actors", "graph", "timeline", "about", "404"]
 
+SETTLED = """() => document.getAnimations().every(
+    a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
+
 
 def violations(page: object, context: object = None, options: dict | None = None) -> list[str]:
-    """axe-core's violations on the page as it is now, one line per rule (all impacts)."""
+    """axe-core's violations on the page once its transitions end, one line per rule (all impacts)."""
+    # Measured mid-fade (Material's tooltips and dialogs fade in), text is paler than it ends up.
+    page.wait_for_function(SETTLED)
     result = AXE.run(page, context=context, options=options or {"resultTypes": ["violations"]})
     return [
         f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']} at {v['nodes'][0]['target']}: "
