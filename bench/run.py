@@ -24,10 +24,12 @@ the figures and marked met or missed.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -312,6 +314,7 @@ class ScaleResult:
     pipeline_rss_mb: list[float] = field(default_factory=list)
     heap_peak_mb: float = 0.0
     build: list[float] = field(default_factory=list)
+    build_cold: float = 0.0  # the first build, with no compiled templates kept from an earlier one
     build_cpu: list[float] = field(default_factory=list)
     build_rss_mb: list[float] = field(default_factory=list)
     plain: list[float] = field(default_factory=list)
@@ -353,6 +356,9 @@ def bench_scale(
     log(f"  pipeline {med(r.pipeline['total']):.2f} s")
     plain_cfg, p = prepare_plain(corpus, root / "export.log")
     r.export.append(p.wall)
+    # The plugin keeps compiled templates between builds (.cache/diplokb): time one build without.
+    shutil.rmtree(corpus.config.parent / ".cache", ignore_errors=True)
+    r.build_cold = mkdocs_build(corpus.config, root / "site", root / "build.log").wall
     for i in range(reps):
         site = root / "site"
         p = mkdocs_build(corpus.config, site, root / "build.log")
@@ -473,6 +479,10 @@ def table(results: list[ScaleResult]) -> str:
             [f"{fmt(r.pipeline_rss_mb, 'MB', 0)} / {r.heap_peak_mb:.0f} MB" for r in results],
         ),
         ("**mkdocs build, with the plugin**", [fmt(r.build) for r in results]),
+        (
+            "first build, no compiled templates kept (`.cache/` removed): time; / plain",
+            [f"{r.build_cold:.2f} s; {r.build_cold / med(r.plain):.2f}" if r.build_cold else "–" for r in results],
+        ),
         ("mkdocs build, plain: MkDocs alone on the export (pre-rendered Markdown)", [fmt(r.plain) for r in results]),
         (
             "export: `diplokb render --out` time; HTML pages, plain / plugin build",
@@ -585,6 +595,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.src:
         use_tree(Path(args.src).resolve())
+    # An installed package has its bytecode compiled (pip does it on install); a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1, as here, would compile diplokb's modules again in every build
+    # (about 0.2 s), a cost no user pays and the plain build, all in site-packages, does not have.
+    compileall.compile_dir(str(bench.corpus.SITE / "src" / "diplokb"), quiet=1)
     t0 = time.perf_counter()
     version = code_version()
     out = Path(args.out)

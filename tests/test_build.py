@@ -210,3 +210,29 @@ def test_build_and_commands_never_rewrite_curated_files(project: Path, tmp_path:
     ):
         assert diplokb(project, *args).returncode == 0, args
     assert snapshot() == before
+
+
+def test_compiled_templates_are_kept_between_builds_and_follow_edits(project: Path) -> None:
+    """A build keeps compiled templates under .cache/diplokb; an edited template is compiled afresh."""
+    overrides = project / "overrides"
+    overrides.mkdir()
+    marker = overrides / "main.html"
+    marker.write_text('{% extends "base.html" %}{% block announce %}first version{% endblock %}', encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1))
+    assert mkdocs(project, "build", "--strict").returncode == 0
+    kept = list((project / ".cache" / "diplokb").iterdir())
+    assert len(kept) > 10, "the theme's compiled templates are kept"
+    assert "first version" in page(project / "site", "topics/alliances")
+    marker.write_text('{% extends "base.html" %}{% block announce %}second version{% endblock %}', encoding="utf-8")
+    assert mkdocs(project, "build", "--strict").returncode == 0
+    html = page(project / "site", "topics/alliances")
+    assert "second version" in html and "first version" not in html
+
+
+def test_an_unwritable_template_cache_costs_only_time(project: Path) -> None:
+    """Where the template cache cannot be made, the build succeeds and writes the same site."""
+    (project / ".cache").write_text("not a folder", encoding="utf-8")
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "Alliances" in page(project / "site", "topics/alliances")

@@ -39,8 +39,8 @@ from .sitebuild import (
     DirtyNotice,
     DirtySearch,
     GeneratedFiles,
-    MemoryBytecodeCache,
     StagedSite,
+    TemplateCache,
     ThemeEnvs,
     port_free,
     unread_titles,
@@ -65,6 +65,8 @@ class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__ini
     """Where the machine-readable export goes in the site; empty to skip it."""
     require_references = c.Type(bool, default=False)
     """A case study without ``references:`` is an error (stops the build) rather than a warning."""
+    cache_dir = c.Type(str, default=".cache/diplokb")
+    """Where compiled templates are kept between builds, relative to ``mkdocs.yml``; empty to keep none."""
 
 
 @dataclass
@@ -86,8 +88,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.dirty = False
         self.site = StagedSite()  # built beside site_dir, swapped in only on success
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
-        self.bytecode = MemoryBytecodeCache()
-        self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply under serve
+        self.bytecode = TemplateCache()
+        self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply
         self._full_page: dict[str, str] = {}  # generated page -> its HTML while search reads the short version
         self.html: dict[str, tuple[markup.Page, str]] = {}  # generated page -> (the page, its HTML), last build
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
@@ -112,8 +114,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(100)  # before Material's search plugin makes its first environment
     def _cheaper_theme(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.serving:
-            self.envs.install(config)
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.bytecode.keep_in(root / self.config.cache_dir if self.config.cache_dir else None)
+        self.envs.install(config)
         return config
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:

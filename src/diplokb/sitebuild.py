@@ -40,27 +40,50 @@ class KbFile(File):
         return self.kb_modified
 
 
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled Jinja templates kept in memory across the rebuilds of one `mkdocs serve`."""
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled Jinja templates: in memory across the rebuilds of one `mkdocs serve`, and on disk
+    (``folder``) across builds, so a build does not compile the theme's templates again.
+
+    Jinja keys each entry by template and checks it against the template's source and Jinja's own
+    version, so an edited template or an upgrade compiles afresh; a folder that cannot be written
+    only costs the compilation."""
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+        self.disk: jinja2.FileSystemBytecodeCache | None = None
+
+    def keep_in(self, folder: Path | None) -> None:
+        self.disk = None
+        if folder is not None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                log.debug("compiled templates not kept in %s: %s", folder, exc)
+            else:
+                self.disk = jinja2.FileSystemBytecodeCache(str(folder))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.store:
             bucket.bytecode_from_string(self.store[bucket.key])
+        elif self.disk is not None:
+            self.disk.load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            try:
+                self.disk.dump_bytecode(bucket)
+            except OSError as exc:
+                log.debug("compiled template not kept: %s", exc)
 
 
 class ThemeEnvs:
-    """Makes the theme's Jinja environments cheaper to make again under ``mkdocs serve``.
+    """Makes the theme's Jinja environments cheaper to make, in a build and again under ``mkdocs serve``.
 
     MkDocs and Material make a new environment several times per build: each compiles its
     templates again and lists every file of the theme folders (Material's holds thousands of
-    icons) to filter them with ``fnmatch``. Here every environment gets the compiled templates of
-    the session (``bytecode``), and installed theme folders (a package's, which do not change while
+    icons) to filter them with ``fnmatch``. Here every environment gets the compiled templates
+    (``bytecode``: of earlier builds and of the session), and installed theme folders (a package's, which do not change while
     serving) are listed once, with MkDocs' filtering of that list kept while the list and the
     configuration's static templates are the same. Folders outside installed packages (a
     ``custom_dir``) are listed afresh every time."""
