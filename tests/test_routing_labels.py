@@ -25,7 +25,9 @@ terms only, each measured on all five groups pooled (holdout3 included, so it is
 set too): 214 -> 228 of 251 (holdout3 91.5 %, a development figure). ``holdout4``
 (``tests/data/holdout4/``, six essays written and labelled blind while round 5 ran) gave the fresh
 figure: 77.3 % (34 of 44) for the round-5 router, as for the round-4 one (the router before round 3:
-79.5 %). The goal is not met on essays never seen; tuning on holdout4 would spend it too.
+79.5 %). ``holdout5`` (``tests/data/holdout5/``, six more essays written and labelled blind on
+2 December 2026) gave 76.5 % (39 of 51) for the round-5 router (the router before round 3: 64.7 %).
+The goal is not met on essays never seen; tuning on holdout4 or holdout5 would spend them too.
 """
 
 from __future__ import annotations
@@ -50,13 +52,14 @@ FOLDERS = {
     "holdout2": DATA / "holdout2",
     "holdout3": DATA / "holdout3",
     "holdout4": DATA / "holdout4",
+    "holdout5": DATA / "holdout5",
 }
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
 # Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse: raise
 # a floor when routing improves, never lower one without saying why. The goal in issue 9 is 0.92
 # on essays the rules were not written against (`pytest -s` prints the misses).
-FLOOR = {"seeds": 0.888, "unseen": 0.946, "holdout": 0.892, "holdout2": 0.851, "holdout3": 0.914, "holdout4": 0.772}
+FLOOR = {"seeds": 0.888, "unseen": 0.946, "holdout": 0.892, "holdout2": 0.851, "holdout3": 0.914, "holdout4": 0.772, "holdout5": 0.764}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
@@ -99,7 +102,7 @@ def agreement(group: str) -> tuple[float, float, list[str]]:
     return exact / n, jaccard / n, misses
 
 
-@pytest.mark.parametrize("group", ["seeds", "unseen", "holdout", "holdout2", "holdout3", "holdout4"])
+@pytest.mark.parametrize("group", list(FOLDERS))
 def test_routing_agrees_with_editors(group: str) -> None:
     """The router files sections as the labels say, on the seeds and on essays it was never tuned on."""
     exact, jaccard, misses = agreement(group)
@@ -107,7 +110,7 @@ def test_routing_agrees_with_editors(group: str) -> None:
     assert exact >= FLOOR[group], "\n".join(misses)
 
 
-@pytest.mark.parametrize("group", ["unseen", "holdout", "holdout2", "holdout3", "holdout4"])
+@pytest.mark.parametrize("group", [g for g in FOLDERS if g != "seeds"])
 def test_labels_cover_both_shapes_and_unseen_essays(group: str) -> None:
     """The unseen and held-out sets hold essays of both plain-text shapes, none of them a seed."""
     essays = [load_essay(DATA / group / f"{slug}.txt") for slug in _labels()[group]]
