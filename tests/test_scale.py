@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from diplokb import scale
-from diplokb.nav import hidden_pages, listed, nav
+from diplokb.nav import hidden_pages, listed, nav, reading_chains
 from diplokb.pipeline import Result, run
 from diplokb.urls import CASE_INDEX, ESSAY_INDEX, GRAPH, TIMELINE, case_page, essay_page, topic_page
 
@@ -97,6 +97,15 @@ def test_navigation_does_not_grow_at_x100(x100: Result) -> None:
     assert ESSAY_INDEX not in hidden and topic_page(kb.topics[0].slug) not in hidden
 
 
+def test_essays_outside_the_navigation_are_chained_at_x100(x100: Result, seed: Result) -> None:
+    """Past NAV_ITEMS_MAX the essays, led by their index, form a chain of previous/next links; the seed site needs none."""
+    chains = reading_chains(x100.kb)
+    essays = [essay_page(e.slug) for e in x100.kb.essays]
+    assert [ESSAY_INDEX, *essays] in chains
+    assert all(p not in listed(nav(x100.kb)) for chain in chains for p in chain[1:])
+    assert reading_chains(seed.kb) == []
+
+
 def test_seed_site_lists_everything(seed: Result) -> None:
     """The seed site is below every limit: full graph, every essay and topic in the navigation."""
     kb = seed.kb
@@ -130,4 +139,8 @@ def test_every_built_page_is_bounded_at_x100(x100_dir: Path, x100: Result) -> No
     assert not big, big
     essay = (site / "essays" / x100.kb.essays[0].slug / "index.html").read_text(encoding="utf-8")
     others = [e.slug for e in x100.kb.essays[1:] if f"/{e.slug}/" in essay]
-    assert not others, others
+    assert others == [x100.kb.essays[1].slug], "only the next essay, in the page's footer"
+    footer = essay.partition('class="md-footer"')[2]
+    assert f'href="../{x100.kb.essays[1].slug}/"' in footer and 'href="../"' in footer, "next essay; previous: the essay index"
+    last = (site / "essays" / x100.kb.essays[-1].slug / "index.html").read_text(encoding="utf-8").partition('class="md-footer"')[2]
+    assert f'href="../{x100.kb.essays[-2].slug}/"' in last and "md-footer__link--next" not in last

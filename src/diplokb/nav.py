@@ -31,6 +31,16 @@ def nav(kb: KnowledgeBase) -> list[Any]:
     ]
 
 
+def reading_chains(kb: KnowledgeBase) -> list[list[str]]:
+    """Pages read one after another that the navigation leaves out past ``NAV_ITEMS_MAX`` (the essays,
+    the topics), each chain led by its index page: they get previous and next links of their own."""
+    out = []
+    for index, pages in ((TOPIC_INDEX, [topic_page(t.slug) for t in kb.topics]), (ESSAY_INDEX, [essay_page(e.slug) for e in kb.essays])):
+        if nav_section(index, pages) == [index] and pages:
+            out.append([index, *pages])
+    return out
+
+
 def listed(site_nav: list[Any]) -> set[str]:
     """Every page a navigation lists."""
     out: set[str] = set()

@@ -33,7 +33,7 @@ from . import markup
 from .cache import BuildCache
 from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
-from .nav import hidden_pages, nav, page_sources
+from .nav import hidden_pages, nav, page_sources, reading_chains
 from .pipeline import run
 from .sitebuild import (
     DirtyNotice,
@@ -45,7 +45,7 @@ from .sitebuild import (
     port_free,
     unread_titles,
 )
-from .sitepages import KbPage, attach_pages
+from .sitepages import KbPage, attach_pages, link_chains
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
     from mkdocs.livereload import LiveReloadServer
@@ -77,6 +77,7 @@ class _Output:
     knowledge: str
     nav: list[Any]
     sources: dict[str, str]  # generated page -> the file behind it, relative to mkdocs.yml
+    chains: list[list[str]]  # pages outside the navigation linked previous/next (an index page first)
 
 
 class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
@@ -153,7 +154,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                 path = resolved.get(src) or resolved.setdefault(src, Path(src).resolve())
                 if path.is_relative_to(root):
                     sources[page] = path.relative_to(root).as_posix()
-            self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb), sources)
+            self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb), sources, reading_chains(result.kb))
         self.own_nav = False
         if self.config.set_nav and not config.nav:
             self.own_nav = True
@@ -181,6 +182,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.dirty:
             unread_titles(nav, config)
+        if self.own_nav and self.output is not None:
+            link_chains(files, self.output.chains)
         return nav
 
     def _dump(self, knowledge: dict[str, Any]) -> str:

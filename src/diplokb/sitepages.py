@@ -57,3 +57,17 @@ def attach_pages(files: Files, config: MkDocsConfig, pages: dict[str, markup.Pag
         f = files.get_file_from_path(path)
         if f is not None:
             KbPage(titles.get(path) or page.meta()["title"], f, config, page)
+
+
+def link_chains(files: Files, chains: list[list[str]]) -> None:
+    """Previous and next links for pages outside the navigation, along each chain (its index page first).
+
+    MkDocs links only the pages its navigation lists; the index keeps its own links."""
+    for chain in chains:
+        found = [files.get_file_from_path(p) for p in chain]
+        pages = [f.page if f is not None else None for f in found]
+        for i in range(1, len(pages)):
+            page = pages[i]
+            if page is not None:
+                page.previous_page = pages[i - 1]
+                page.next_page = pages[i + 1] if i + 1 < len(pages) else None
