@@ -56,7 +56,10 @@ def test_check_lists_every_mistake(project: Path) -> None:
     nb = (topics / "nation-building.yaml").read_text(encoding="utf-8")
     nb = nb.replace("One notable case is", "One notable example is")
     (topics / "nation-building.yaml").write_text(nb, encoding="utf-8")
-    quote_line = next(i for i, ln in enumerate(nb.splitlines(), 1) if "One notable example is" in ln)
+    lines = nb.splitlines()
+    edited = next(i for i, ln in enumerate(lines) if "One notable example is" in ln)
+    # The quote's field: its own line, or the line of `quote: >-` above a folded quote.
+    quote_line = next(i for i in range(edited, -1, -1) if "quote:" in lines[i]) + 1
     (topics / "soft-power.yaml").write_text("title: Soft power\ntitle: Again\nsummary: S.\nterms: [soft power]\n", encoding="utf-8")
     res = diplokb(project, "check")
     assert res.returncode == 1
