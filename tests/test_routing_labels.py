@@ -27,8 +27,8 @@ set too): 214 -> 228 of 251 (holdout3 91.5 %, a development figure). ``holdout4`
 figure: 77.3 % (34 of 44) for the round-5 router, as for the round-4 one (the router before round 3:
 79.5 %). The goal is not met on essays never seen; tuning on holdout4 would spend it too. Round 6
 measured other kinds of router (paragraph ownership, a topic-agnostic logistic regression, tf-idf
-similarity) leave-one-set-out over all six sets (``bench/routing_eval.py --loso``): none beat this
-one (LOSO 86.1-88.3 % against 88.2 % for its own thresholds refitted), so it is unchanged.
+similarity, word vectors) leave-one-set-out over all six sets (``bench/routing_eval.py --loso``): none beat this
+one (LOSO 84.4-88.3 % against 88.2 % for its own thresholds refitted), so it is unchanged.
 """
 
 from __future__ import annotations
