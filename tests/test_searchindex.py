@@ -78,3 +78,23 @@ def test_shapes_give_materials_entries(html: str) -> None:
 @pytest.mark.parametrize("html", ["<p>a < b</p>", "<!-- c --><p>x</p>", "<script>var a = '<p>';</script>", "<pre>a\n b</pre>", "<span/>"])
 def test_html_beyond_this_reading_is_left_to_material(html: str) -> None:
     assert entries(html, "p/", "Page") is None
+
+
+def test_case_studies_index_no_copy_of_the_essay_sentence() -> None:
+    """A case study's page is found by its own words; the essay sentence it quotes is found on the essay's page."""
+    result = run(CONTENT, SEEDS)
+    cases = {c["url"]: c for c in result.knowledge["case_studies"]}
+    essays = [x for p, pg in result.pages.items() if p.startswith("essays/") for x in entries(pg.search_html(), p, "") or []]
+    quoted = 0
+    for path, page in result.pages.items():
+        url = path.removesuffix(".md") + "/"
+        if url not in cases or cases[url]["source"] is None:
+            continue
+        got = entries(page.search_html(), url, page.meta()["title"])
+        summary = result.kb.cases[cases[url]["id"]].summary
+        assert got and got[0]["location"] == url and summary[:30] in got[0]["text"]
+        assert not [e for e in got if e["location"].endswith("#source")], url
+        words = cases[url]["source"]["quote"][:30]
+        assert not [e for e in got if words in e["text"]], url
+        quoted += any(words in e["text"] for e in essays)
+    assert quoted > 10
