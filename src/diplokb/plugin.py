@@ -45,7 +45,7 @@ from .sitebuild import (
     port_free,
     unread_titles,
 )
-from .sitepages import KbPage, attach_pages
+from .sitepages import KbPage, attach_pages, share_nav
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
     from mkdocs.livereload import LiveReloadServer
@@ -281,6 +281,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
+        share_nav(env)
         self.site.before_writing(files)
         self.search.pages(files)
         return env

@@ -1,13 +1,17 @@
 """The MkDocs side of generated pages: MkDocs gets their HTML and table of contents, not Markdown.
 
 :func:`attach_pages` gives every generated file a :class:`KbPage` before MkDocs builds the
-navigation; the adapter (:mod:`diplokb.plugin`) calls it from ``on_files``.
+navigation; the adapter (:mod:`diplokb.plugin`) calls it from ``on_files``. :func:`share_nav`
+has the theme render the site navigation once for all the pages that show it the same way.
 """
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import jinja2
 from markdown.extensions.toc import nest_toc_tokens  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -57,3 +61,56 @@ def attach_pages(files: Files, config: MkDocsConfig, pages: dict[str, markup.Pag
         f = files.get_file_from_path(path)
         if f is not None:
             KbPage(titles.get(path) or page.meta()["title"], f, config, page)
+
+
+NAV_TEMPLATE = "partials/nav.html"
+
+
+def share_nav(env: jinja2.Environment) -> dict[str, str]:
+    """The theme's navigation (``partials/nav.html``) rendered once per folder for the pages it does not list.
+
+    A page the navigation does not list (a case study; past the navigation's limits an essay or a
+    topic) is not marked in it and expands nothing: the navigation differs between such pages only
+    by the relative URLs of its links, which are the same from every page of one folder as long as
+    no listed page lies under the page's own folder (MkDocs' ``url`` filter: ``get_relative_url``
+    from the page's URL). Those pages get the navigation rendered for the first of them; every other
+    page renders it as the theme does. Returns the cache (folder -> HTML), fresh for each environment
+    (MkDocs makes one per build)."""
+    try:
+        template = env.get_template(NAV_TEMPLATE)
+    except jinja2.TemplateNotFound:
+        return {}
+    render: Callable[..., Iterator[str]] = template.root_render_func
+    shared: dict[str, str] = {}
+    listed: dict[int, tuple[Any, set[int], tuple[str, ...]]] = {}  # id(nav) -> (nav, ids of its pages, their URLs)
+
+    def root(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Iterator[str]:
+        key = _shared_key(context, listed)
+        if key is None:
+            yield from render(context, *args, **kwargs)
+            return
+        html = shared.get(key)
+        if html is None:
+            html = shared[key] = "".join(render(context, *args, **kwargs))
+        yield html
+
+    template.root_render_func = root
+    return shared
+
+
+def _shared_key(context: jinja2.runtime.Context, listed: dict[int, tuple[Any, set[int], tuple[str, ...]]]) -> str | None:
+    page, nav = context.get("page"), context.get("nav")
+    if page is None or nav is None or not isinstance(getattr(page, "url", None), str):
+        return None
+    known = listed.get(id(nav))
+    if known is None or known[0] is not nav:
+        pages = list(getattr(nav, "pages", []))
+        known = listed[id(nav)] = (nav, {id(p) for p in pages}, tuple(str(p.url) for p in pages))
+    if id(page) in known[1] or getattr(page, "parent", None) is not None:
+        return None  # listed: marked in the navigation (and its table of contents shown there)
+    url: str = page.url
+    if not url.endswith("/"):  # page.html: links are relative to its folder, the same for the whole folder
+        return posixpath.dirname(url) + "/"
+    if not url or any(u.startswith(url) for u in known[2]):
+        return None  # a listed page under this page's folder: its link depends on the folder's name
+    return url.rstrip("/").rpartition("/")[0] + "/*/"

@@ -1,0 +1,57 @@
+"""The navigation rendered once for the pages that show it the same way (sitepages.share_nav) is what each would render."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import jinja2
+from mkdocs.utils.templates import url_filter
+
+from diplokb.sitepages import NAV_TEMPLATE, share_nav
+
+# Links relative to the page (MkDocs' url filter), its mark in the navigation, and a count of renders.
+NAV = """{% set _ = renders.append(page.url) %}<nav>{% for p in nav.pages %}<a href="{{ p.url | url }}"{% if p == page %} class="active"{% endif %}>{{ p.title }}</a>{% endfor %}</nav>"""
+BASE = '{% include "partials/nav.html" %}'
+
+
+def env() -> jinja2.Environment:
+    e = jinja2.Environment(loader=jinja2.DictLoader({NAV_TEMPLATE: NAV, "base.html": BASE}))
+    e.filters["url"] = url_filter
+    return e
+
+
+def page(url: str) -> Any:
+    return types.SimpleNamespace(url=url, title=url or "Home", parent=None, active=True)
+
+
+def test_pages_outside_the_navigation_share_it_per_folder() -> None:
+    listed = [page(u) for u in ("", "topics/", "topics/a/", "case-studies/", "essays/e/", "essays/e/deep/")]
+    nav = types.SimpleNamespace(pages=listed)
+    others = [page(u) for u in ("case-studies/x/", "case-studies/y/", "essays/f/", "essays/e/", "old/p.html", "old/q.html")]
+    others[3] = page("essays/e/")  # not the listed page object, but a listed page lies under its folder
+    plain, shared = env(), env()
+    cache = share_nav(shared)
+    renders: list[str] = []
+    for p in listed + others:
+        want = plain.get_template("base.html").render(page=p, nav=nav, base_url=".", renders=[])
+        assert shared.get_template("base.html").render(page=p, nav=nav, base_url=".", renders=renders) == want, p.url
+    # Listed pages, the page with a listed page under its folder and the first of each folder rendered it.
+    assert renders == [p.url for p in listed] + ["case-studies/x/", "essays/f/", "essays/e/", "old/p.html"]
+    assert sorted(cache) == ["case-studies/*/", "essays/*/", "old/"]
+
+
+def test_a_page_in_a_section_is_not_shared() -> None:
+    section = types.SimpleNamespace(title="S")
+    p, q = page("case-studies/x/"), page("case-studies/y/")
+    p.parent = section  # listed under a section (its ancestors are marked active)
+    nav = types.SimpleNamespace(pages=[])
+    e, renders = env(), []
+    share_nav(e)
+    for x in (p, q, p):
+        e.get_template("base.html").render(page=x, nav=nav, base_url=".", renders=renders)
+    assert renders == ["case-studies/x/", "case-studies/y/", "case-studies/x/"]
+
+
+def test_a_theme_without_the_partial_is_left_alone() -> None:
+    assert share_nav(jinja2.Environment(loader=jinja2.DictLoader({"base.html": "x"}))) == {}
