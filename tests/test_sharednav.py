@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -55,3 +56,27 @@ def test_a_page_in_a_section_is_not_shared() -> None:
 
 def test_a_theme_without_the_partial_is_left_alone() -> None:
     assert share_nav(jinja2.Environment(loader=jinja2.DictLoader({"base.html": "x"}))) == {}
+
+
+def test_the_search_box_renders_once() -> None:
+    e = jinja2.Environment(loader=jinja2.DictLoader({"partials/search.html": "{% set _ = renders.append(1) %}<form>{{ label }}</form>"}))
+    share_nav(e)
+    renders: list[int] = []
+    out = {e.get_template("partials/search.html").render(renders=renders, label="Search") for _ in range(3)}
+    assert out == {"<form>Search</form>"} and renders == [1]
+
+
+def test_another_theme_folder_shares_nothing(tmp_path: Path) -> None:
+    """A custom_dir may override a partial with one that reads the page: then every page renders it."""
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "search.html").write_text("{% set _ = renders.append(1) %}{{ page.title }}", encoding="utf-8")
+    e = jinja2.Environment(loader=jinja2.FileSystemLoader([str(tmp_path)]))
+    assert share_nav(e, ("/nowhere/",)) == {}
+    renders: list[int] = []
+    out = [e.get_template("partials/search.html").render(renders=renders, page=page(u)) for u in ("a/", "b/")]
+    assert out == ["a/", "b/"] and renders == [1, 1]
+    known = jinja2.Environment(loader=jinja2.FileSystemLoader([str(tmp_path)]))
+    share_nav(known, (str(tmp_path) + "/",))  # a folder it knows: shared
+    for u in ("a/", "b/"):
+        known.get_template("partials/search.html").render(renders=renders, page=page(u))
+    assert renders == [1, 1, 1]

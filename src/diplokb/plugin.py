@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,7 +282,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
-        share_nav(env)
+        share_nav(env, _known_theme_dirs())
         self.site.before_writing(files)
         self.search.pages(files)
         return env
@@ -326,6 +327,15 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             if d.exists():
                 server.watch(str(d))
         return server
+
+
+def _known_theme_dirs() -> tuple[str, ...]:
+    """The theme folders whose templates :func:`diplokb.sitepages.share_nav` knows: this plugin's, Material's, MkDocs' own."""
+    import material
+    import mkdocs
+
+    dirs = (THEME_DIR, Path(material.__file__).parent, Path(mkdocs.__file__).parent / "templates")
+    return tuple(os.path.realpath(d) + os.sep for d in dirs)
 
 
 def _material_index(search: Any, page: Page) -> bool:

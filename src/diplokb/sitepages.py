@@ -7,6 +7,7 @@ has the theme render the site navigation once for all the pages that show it the
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -64,41 +65,57 @@ def attach_pages(files: Files, config: MkDocsConfig, pages: dict[str, markup.Pag
 
 
 NAV_TEMPLATE = "partials/nav.html"
+SEARCH_TEMPLATE = "partials/search.html"  # the search box: the same on every page (no link, no page field)
 
 
-def share_nav(env: jinja2.Environment) -> dict[str, str]:
-    """The theme's navigation (``partials/nav.html``) rendered once per folder for the pages it does not list.
+def share_nav(env: jinja2.Environment, theme_dirs: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The theme's navigation (``partials/nav.html``) rendered once per folder for the pages it does
+    not list, and its search box (``partials/search.html``) once for all pages.
 
     A page the navigation does not list (a case study; past the navigation's limits an essay or a
     topic) is not marked in it and expands nothing: the navigation differs between such pages only
     by the relative URLs of its links, which are the same from every page of one folder as long as
     no listed page lies under the page's own folder (MkDocs' ``url`` filter: ``get_relative_url``
     from the page's URL). Those pages get the navigation rendered for the first of them; every other
-    page renders it as the theme does. Returns the cache (folder -> HTML), fresh for each environment
-    (MkDocs makes one per build)."""
-    try:
-        template = env.get_template(NAV_TEMPLATE)
-    except jinja2.TemplateNotFound:
+    page renders it as the theme does. Only the templates of Material and of this plugin are known
+    to read nothing else of the page: with any other theme folder (``theme_dirs``: the folders the
+    theme may be read from; a ``custom_dir``...) nothing is shared. Returns the cache (key -> HTML),
+    fresh for each environment (MkDocs makes one per build)."""
+    loader = env.loader
+    if theme_dirs is not None and not (
+        isinstance(loader, jinja2.FileSystemLoader)
+        and all((os.path.realpath(p) + os.sep).startswith(theme_dirs) for p in loader.searchpath)
+    ):
         return {}
-    render: Callable[..., Iterator[str]] = template.root_render_func
     shared: dict[str, str] = {}
     listed: dict[int, tuple[Any, set[int], tuple[str, ...]]] = {}  # id(nav) -> (nav, ids of its pages, their URLs)
-
-    def root(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Iterator[str]:
-        key = _shared_key(context, listed)
-        if key is None:
-            yield from render(context, *args, **kwargs)
-            return
-        html = shared.get(key)
-        if html is None:
-            html = shared[key] = "".join(render(context, *args, **kwargs))
-        yield html
-
-    template.root_render_func = root
+    _share(env, NAV_TEMPLATE, lambda context: _folder_key(context, listed), shared)
+    _share(env, SEARCH_TEMPLATE, lambda context: SEARCH_TEMPLATE, shared)
     return shared
 
 
-def _shared_key(context: jinja2.runtime.Context, listed: dict[int, tuple[Any, set[int], tuple[str, ...]]]) -> str | None:
+def _share(env: jinja2.Environment, name: str, key: Callable[[jinja2.runtime.Context], str | None], shared: dict[str, str]) -> None:
+    """Template ``name`` renders once per key (None: every time), its output kept in ``shared``."""
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateNotFound:
+        return
+    render: Callable[..., Iterator[str]] = template.root_render_func
+
+    def root(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Iterator[str]:
+        k = key(context)
+        if k is None:
+            yield from render(context, *args, **kwargs)
+            return
+        html = shared.get(k)
+        if html is None:
+            html = shared[k] = "".join(render(context, *args, **kwargs))
+        yield html
+
+    template.root_render_func = root
+
+
+def _folder_key(context: jinja2.runtime.Context, listed: dict[int, tuple[Any, set[int], tuple[str, ...]]]) -> str | None:
     page, nav = context.get("page"), context.get("nav")
     if page is None or nav is None or not isinstance(getattr(page, "url", None), str):
         return None
