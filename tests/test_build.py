@@ -210,3 +210,33 @@ def test_build_and_commands_never_rewrite_curated_files(project: Path, tmp_path:
     ):
         assert diplokb(project, *args).returncode == 0, args
     assert snapshot() == before
+
+
+def test_a_build_reuses_the_compiled_theme(project: Path, tmp_path: Path) -> None:
+    """Templates compiled by one `mkdocs build` are read by the next from Jinja's cache folder, and the site is the same."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+
+    def build(site: str) -> dict[str, float]:
+        res = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert res.returncode == 0, res.stderr
+        return {p.name: p.stat().st_mtime_ns for p in (tmp_path / "tmp").glob("_jinja2-cache-*/*")}
+
+    first = build("one")
+    assert len(first) > 20  # base.html, main.html, the partials...
+    assert build("two") == first  # nothing compiled (or written) again
+    one, two = project / "one", project / "two"
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files if f.suffix == ".html")

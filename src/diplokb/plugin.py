@@ -87,8 +87,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.dirty = False
         self.site = StagedSite()  # built beside site_dir, swapped in only on success
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
-        self.bytecode = MemoryBytecodeCache()
-        self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply under serve
+        self.bytecode: jinja2.BytecodeCache = MemoryBytecodeCache()  # compiled templates; on disk for a build
+        self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply
         self._full_page: dict[str, str] = {}  # generated page -> its HTML while search reads the short version
         self.html: dict[str, tuple[markup.Page, str]] = {}  # generated page -> (the page, its HTML), last build
         self.entries: dict[str, tuple[markup.Page, str, list[dict[str, str]] | None]] = {}  # generated page -> its search entries
@@ -101,6 +101,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.serving = command == "serve"
         self.dirty = dirty
         self.cache.keep = self.serving  # a rebuild reuses every page whose inputs read the same
+        if not self.serving:
+            # A build compiles the theme's templates afresh in every process (about a third of a
+            # seed-site build): kept compiled on disk, in Jinja's own per-user cache folder (checked
+            # against each template's source, so an edited template is compiled again).
+            self.bytecode = _disk_bytecode() or self.bytecode
+            self.envs = ThemeEnvs(self.bytecode)
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(DirtyNotice())
 
@@ -114,8 +120,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(100)  # before Material's search plugin makes its first environment
     def _cheaper_theme(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.serving:
-            self.envs.install(config)
+        self.envs.install(config)
         return config
 
     def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -327,6 +332,14 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             if d.exists():
                 server.watch(str(d))
         return server
+
+
+def _disk_bytecode() -> jinja2.BytecodeCache | None:
+    """Jinja's file cache of compiled templates in its default folder (``$TMPDIR/_jinja2-cache-UID``), if usable."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no safe temporary folder: compile in memory as before
+        return None
 
 
 def _known_theme_dirs() -> tuple[str, ...]:
