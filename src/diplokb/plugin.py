@@ -46,7 +46,7 @@ from .sitebuild import (
     port_free,
     unread_titles,
 )
-from .sitepages import KbPage, attach_pages, share_nav
+from .sitepages import KbPage, attach_pages, share_partials
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
     from mkdocs.livereload import LiveReloadServer
@@ -287,7 +287,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
-        share_nav(env, _known_theme_dirs())
+        share_partials(env, _known_theme_dirs())
         self.site.before_writing(files)
         self.search.pages(files)
         return env
@@ -343,7 +343,7 @@ def _disk_bytecode() -> jinja2.BytecodeCache | None:
 
 
 def _known_theme_dirs() -> tuple[str, ...]:
-    """The theme folders whose templates :func:`diplokb.sitepages.share_nav` knows: this plugin's, Material's, MkDocs' own."""
+    """The theme folders whose templates :func:`diplokb.sitepages.share_partials` knows: this plugin's, Material's, MkDocs' own."""
     import material
     import mkdocs
 

@@ -1,7 +1,7 @@
 """The MkDocs side of generated pages: MkDocs gets their HTML and table of contents, not Markdown.
 
 :func:`attach_pages` gives every generated file a :class:`KbPage` before MkDocs builds the
-navigation; the adapter (:mod:`diplokb.plugin`) calls it from ``on_files``. :func:`share_nav`
+navigation; the adapter (:mod:`diplokb.plugin`) calls it from ``on_files``. :func:`share_partials`
 has the theme render the site navigation once for all the pages that show it the same way.
 """
 
@@ -66,11 +66,14 @@ def attach_pages(files: Files, config: MkDocsConfig, pages: dict[str, markup.Pag
 
 NAV_TEMPLATE = "partials/nav.html"
 SEARCH_TEMPLATE = "partials/search.html"  # the search box: the same on every page (no link, no page field)
+PALETTE_TEMPLATE = "partials/palette.html"  # the colour scheme toggle: the same on every page
+LOGO_TEMPLATE = "partials/logo.html"  # the same on every page while the logo is an icon (an image's URL is relative)
 
 
-def share_nav(env: jinja2.Environment, theme_dirs: tuple[str, ...] | None = None) -> dict[str, str]:
+def share_partials(env: jinja2.Environment, theme_dirs: tuple[str, ...] | None = None) -> dict[str, str]:
     """The theme's navigation (``partials/nav.html``) rendered once per folder for the pages it does
-    not list, and its search box (``partials/search.html``) once for all pages.
+    not list; its search box, colour toggle and icon logo (``partials/search.html``, ``palette.html``,
+    ``logo.html``) once for all pages.
 
     A page the navigation does not list (a case study; past the navigation's limits an essay or a
     topic) is not marked in it and expands nothing: the navigation differs between such pages only
@@ -91,6 +94,8 @@ def share_nav(env: jinja2.Environment, theme_dirs: tuple[str, ...] | None = None
     listed: dict[int, tuple[Any, set[int], tuple[str, ...]]] = {}  # id(nav) -> (nav, ids of its pages, their URLs)
     _share(env, NAV_TEMPLATE, lambda context: _folder_key(context, listed), shared)
     _share(env, SEARCH_TEMPLATE, lambda context: SEARCH_TEMPLATE, shared)
+    _share(env, PALETTE_TEMPLATE, lambda context: PALETTE_TEMPLATE, shared)
+    _share(env, LOGO_TEMPLATE, _logo_key, shared)
     return shared
 
 
@@ -113,6 +118,11 @@ def _share(env: jinja2.Environment, name: str, key: Callable[[jinja2.runtime.Con
         yield html
 
     template.root_render_func = root
+
+
+def _logo_key(context: jinja2.runtime.Context) -> str | None:
+    theme = getattr(context.get("config"), "theme", None)
+    return LOGO_TEMPLATE if theme is not None and not theme.get("logo") else None
 
 
 def _folder_key(context: jinja2.runtime.Context, listed: dict[int, tuple[Any, set[int], tuple[str, ...]]]) -> str | None:
