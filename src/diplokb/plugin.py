@@ -10,10 +10,13 @@ reported and the last good pages stay served; the fix brings the new pages back 
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -131,13 +134,14 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
         try:
-            result = run(
-                content,
-                seeds,
-                directory_urls=config.use_directory_urls,
-                require_references=self.config.require_references,
-                cache=self.cache,
-            )
+            with _no_cycle_collection(freeze=not self.serving):
+                result = run(
+                    content,
+                    seeds,
+                    directory_urls=config.use_directory_urls,
+                    require_references=self.config.require_references,
+                    cache=self.cache,
+                )
         except ContentError as exc:
             msg = f"{len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
             if self.serving and self.last_good is not None:
@@ -332,6 +336,23 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             if d.exists():
                 server.watch(str(d))
         return server
+
+
+@contextmanager
+def _no_cycle_collection(freeze: bool) -> Iterator[None]:
+    """No cyclic garbage collection while the pipeline builds its objects (it makes few cycles; each
+    full collection walks everything made so far). For a one-off build, what the pipeline made is
+    then frozen: it lives until the end, and the collections during MkDocs' build need not walk it.
+    (Not under serve, where frozen objects of one build would outlive it.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        if freeze:
+            gc.freeze()
 
 
 def _disk_bytecode() -> jinja2.BytecodeCache | None:
