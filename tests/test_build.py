@@ -236,3 +236,21 @@ def test_an_unwritable_template_cache_costs_only_time(project: Path) -> None:
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
     assert "Alliances" in page(project / "site", "topics/alliances")
+
+
+def test_a_build_reuses_the_compiled_theme(project: Path) -> None:
+    """Templates compiled by one `mkdocs build` are read by the next from .cache/diplokb, and the site is the same."""
+    cache = project / ".cache" / "diplokb"
+
+    def build(site: str) -> dict[str, float]:
+        res = mkdocs(project, "build", "--strict", "-d", site)
+        assert res.returncode == 0, res.stderr
+        return {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+
+    first = build("one")
+    assert len(first) > 20  # base.html, main.html, the partials...
+    assert build("two") == first  # nothing compiled (or written) again
+    one, two = project / "one", project / "two"
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files if f.suffix == ".html")

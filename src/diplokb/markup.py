@@ -25,14 +25,17 @@ from markdown.extensions.toc import slugify_unicode, unique  # type: ignore[impo
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
 _ALWAYS = set("\\`*_{}[]()#|!<>&~^=$")
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in _ALWAYS}
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"\s{2,}|[^\S ]")  # what r"\s+" -> " " changes (a single space is left alone: faster)
+_SPECIAL = re.compile("[" + re.escape("".join(sorted(_ALWAYS))) + "]")
 _BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+>:])")
 _ID = re.compile(r'\sid="([^"]*)"')
 
 
 def esc(text: str) -> str:
     """Plain text -> HTML (and Markdown) that renders exactly that text, with no markup of its own."""
-    s = _WS.sub(" ", text).translate(_ENTITIES)
+    s = _WS.sub(" ", text)
+    if _SPECIAL.search(s):
+        s = s.translate(_ENTITIES)
     m = _BLOCK_START.match(s)
     if m:  # "1999. ...", "- ...", "> ..." at the start of a line would start a block
         i = m.end() - 1

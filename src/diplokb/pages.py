@@ -157,7 +157,8 @@ def case(r: Renderer, cid: str) -> Page:
 def _sources(r: Renderer, p: str, c: CaseStudy) -> list[Block]:
     """The essay sentence that names the case (linked to its passage), then the numbered references."""
     kb = r.kb
-    out: list[Block] = [Heading(2, "Sources", "source")]
+    # The essay sentence is the essay's (indexed on the essay's page): the section stays out of search.
+    out: list[Block] = [Heading(2, "Sources", "source", nosearch=True)]
     if c.source is not None:
         e = r.essays[c.source.essay]
         where = r.link(

@@ -10,9 +10,13 @@ reported and the last good pages stay served; the fix brings the new pages back 
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -29,7 +33,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import markup
+from . import markup, searchindex
 from .cache import BuildCache
 from .errors import ContentError
 from .export import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
@@ -45,7 +49,7 @@ from .sitebuild import (
     port_free,
     unread_titles,
 )
-from .sitepages import KbPage, attach_pages, link_chains
+from .sitepages import KbPage, attach_pages, link_chains, share_partials
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
     from mkdocs.livereload import LiveReloadServer
@@ -89,10 +93,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.dirty = False
         self.site = StagedSite()  # built beside site_dir, swapped in only on success
         self.generated = GeneratedFiles()  # generated pages, marked changed or not for dirty rebuilds
-        self.bytecode = TemplateCache()
+        self.bytecode = TemplateCache()  # compiled templates: in memory under serve, and in cache_dir between builds
         self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply
         self._full_page: dict[str, str] = {}  # generated page -> its HTML while search reads the short version
         self.html: dict[str, tuple[markup.Page, str]] = {}  # generated page -> (the page, its HTML), last build
+        self.entries: dict[str, tuple[markup.Page, str, list[dict[str, str]] | None]] = {}  # generated page -> its search entries
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
         self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
         self.dumped: dict[str, tuple[Any, str]] = {}  # knowledge.json part -> (the part, its JSON)
@@ -128,13 +133,14 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
         try:
-            result = run(
-                content,
-                seeds,
-                directory_urls=config.use_directory_urls,
-                require_references=self.config.require_references,
-                cache=self.cache,
-            )
+            with _no_cycle_collection(freeze=not self.serving):
+                result = run(
+                    content,
+                    seeds,
+                    directory_urls=config.use_directory_urls,
+                    require_references=self.config.require_references,
+                    cache=self.cache,
+                )
         except ContentError as exc:
             msg = f"{len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
             if self.serving and self.last_good is not None:
@@ -199,15 +205,33 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(50)  # before the search plugin indexes the page
     def _search_view(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
-        """Material's search parses every page's HTML; a generated page shows it only the blocks it indexes.
+        """Material's search parses every page's HTML; a generated page's entries are made here instead.
 
-        The index comes out the same (``markup.Page.search_html``); the full page is put back, with the
-        ``data-search-*="..."`` attributes removed as Material's search removes them, in :meth:`_page_after_search`."""
+        :func:`diplokb.searchindex.entries` makes the very entries Material's parser would of the
+        blocks it indexes (``markup.Page.search_html``) and adds them to its index; Material is shown
+        an empty page. Where that reading gives up, Material parses the short version itself. The full
+        page is put back, with the ``data-search-*="..."`` attributes removed as Material's search
+        removes them, in :meth:`_page_after_search`."""
         search = config.plugins.get("material/search")
         if isinstance(page, KbPage) and search is not None and search.config.get("enabled", True):
             self._full_page[page.file.src_uri] = page.content or ""
-            page.content = page.kb_page.search_html()
+            made = self._entries(page) if _material_index(search, page) else None
+            if made is None:
+                page.content = page.kb_page.search_html()
+            else:
+                search.search_index.entries.extend(dict(e) for e in made)
+                page.content = ""  # Material's parser finds no section in it
         return context
+
+    def _entries(self, page: KbPage) -> list[dict[str, str]] | None:
+        """A page's search entries, made once per page object and URL (under serve a reused page is the very object it was)."""
+        hit = self.entries.get(page.file.src_uri)
+        if hit is None or hit[0] is not page.kb_page or hit[1] != page.url:
+            title = str(page.meta.get("title", page.title))
+            hit = (page.kb_page, page.url, searchindex.entries(page.kb_page.search_html(), page.url, title))
+            if self.serving:
+                self.entries[page.file.src_uri] = hit
+        return hit[2]
 
     @event_priority(-50)  # after the search plugin
     def _page_after_search(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
@@ -268,6 +292,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # MkDocs makes a new Jinja environment per build; compiled templates survive in this cache.
         env.bytecode_cache = self.bytecode
+        share_partials(env, _known_theme_dirs())
         self.site.before_writing(files)
         self.search.pages(files)
         return env
@@ -278,6 +303,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         generated = {path: self._html(path, page) for path, page in self.output.pages.items()}
         for gone in self.html.keys() - generated.keys():
             del self.html[gone]
+        for gone in self.entries.keys() - generated.keys():
+            del self.entries[gone]
         if self.config.knowledge_json:
             generated[self.config.knowledge_json] = self.output.knowledge
         hidden = frozenset(hidden_pages(generated, self.output.nav if self.own_nav else None))
@@ -310,3 +337,42 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             if d.exists():
                 server.watch(str(d))
         return server
+
+
+@contextmanager
+def _no_cycle_collection(freeze: bool) -> Iterator[None]:
+    """No cyclic garbage collection while the pipeline builds its objects (it makes few cycles; each
+    full collection walks everything made so far). For a one-off build, what the pipeline made is
+    then frozen: it lives until the end, and the collections during MkDocs' build need not walk it.
+    (Not under serve, where frozen objects of one build would outlive it.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        if freeze:
+            gc.freeze()
+
+
+def _known_theme_dirs() -> tuple[str, ...]:
+    """The theme folders whose templates :func:`diplokb.sitepages.share_partials` knows: this plugin's, Material's, MkDocs' own."""
+    import material
+    import mkdocs
+
+    dirs = (THEME_DIR, Path(material.__file__).parent, Path(mkdocs.__file__).parent / "templates")
+    return tuple(os.path.realpath(d) + os.sep for d in dirs)
+
+
+def _material_index(search: Any, page: Page) -> bool:
+    """Material's search index, taking entries made here: its own entry format, no Chinese segmentation
+    (``jieba`` installed), no ``tags`` or ``search`` settings in the page's front matter."""
+    from material.plugins.search import plugin as material_search  # loaded with the plugin itself
+
+    return (
+        isinstance(getattr(getattr(search, "search_index", None), "entries", None), list)
+        and getattr(material_search, "jieba", None) is None
+        and "tags" not in page.meta
+        and "search" not in page.meta
+    )
