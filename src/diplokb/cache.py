@@ -49,8 +49,8 @@ class BuildCache:
     parsed: dict[str, tuple[str, Any, list[Any]]] = field(default_factory=dict)
     # topic or metadata file path -> (text, composed YAML node)
     composed: dict[str, tuple[str, Any]] = field(default_factory=dict)
-    # essay path -> (essay object, normalised text, marks) for locating quotes
-    quotes: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] = field(default_factory=dict)
+    # essay path -> (essay object, normalised text, marks, quotes located) for locating quotes
+    quotes: dict[str, tuple[Any, str, list[tuple[int, int, int]], dict[str, Any]]] = field(default_factory=dict)
     # (what was scanned for, essay path) -> (key of the term list, essay object, per-section results)
     scans: dict[tuple[str, str], tuple[Any, Any, list[Any]]] = field(default_factory=dict)
     # term list -> compiled matcher (a few: topics and entities, and the versions being edited)

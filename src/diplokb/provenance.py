@@ -34,11 +34,15 @@ def unstated_facts(cs: CaseStudy) -> list[tuple[str, str]]:
     return out
 
 
-def _quote_index(e: Essay, cache: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None) -> tuple[str, list[tuple[int, int, int]]]:
-    """An essay's normalised full text and (offset, line, section) marks, reused while the parsed essay is the same."""
+QuoteIndex = tuple[Any, str, list[tuple[int, int, int]], dict[str, "tuple[int, int] | None"]]
+
+
+def _quote_index(e: Essay, cache: dict[str, QuoteIndex] | None) -> QuoteIndex:
+    """An essay's normalised full text, (offset, line, section) marks and the quotes located in it,
+    reused while the parsed essay is the same."""
     hit = cache.get(e.path) if cache is not None else None
     if hit is not None and hit[0] is e:  # parsed essays come from the build cache: same object, same text
-        return hit[1], hit[2]
+        return hit
     parts: list[str] = []
     marks: list[tuple[int, int, int]] = []
     offset = 0
@@ -49,23 +53,26 @@ def _quote_index(e: Essay, cache: dict[str, tuple[Any, str, list[tuple[int, int,
                 marks.append((offset, line, si))
                 parts.append(t)
                 offset += len(t) + 1
-    text = " ".join(parts)
+    entry: QuoteIndex = (e, " ".join(parts), marks, {})
     if cache is not None:
-        cache[e.path] = (e, text, marks)
-    return text, marks
+        cache[e.path] = entry
+    return entry
 
 
-def locate_quote(
-    e: Essay, quote: str, cache: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None = None
-) -> tuple[int, int] | None:
+def locate_quote(e: Essay, quote: str, cache: dict[str, QuoteIndex] | None = None) -> tuple[int, int] | None:
     """(line, section index) where ``quote`` occurs in the essay, whitespace- and quote-style-insensitive; None if absent."""
-    text, marks = _quote_index(e, cache)
+    _, text, marks, found = _quote_index(e, cache)
+    if quote in found:  # a serve rebuild checks every quote again: each is searched once per parsed essay
+        return found[quote]
     q = normalize_quote(quote)
     at = text.find(q) if q else -1
-    if at < 0:
-        return None
-    mark = marks[max(0, bisect_right(marks, (at, 1 << 60, 0)) - 1)]
-    return mark[1], mark[2]
+    where = None
+    if at >= 0:
+        mark = marks[max(0, bisect_right(marks, (at, 1 << 60, 0)) - 1)]
+        where = mark[1], mark[2]
+    if cache is not None:
+        found[quote] = where
+    return where
 
 
 def check_references(
@@ -75,7 +82,7 @@ def check_references(
     report: Report,
     existing: set[str] | None = None,
     unreadable: set[str] | None = None,
-    quotes: dict[str, tuple[Any, str, list[tuple[int, int, int]]]] | None = None,
+    quotes: dict[str, QuoteIndex] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Check every cross-reference and quote; return, per case study (by ``id``), the resolved
     fields its returned copy takes: topics that exist, and the located source."""
