@@ -96,22 +96,33 @@ def owned(blocks: list[Block], own_min: float, own_frac: float, survey: int) -> 
     return out
 
 
-def paragraphs(
-    s: dict[str, Any], about: set[str], own_min: float, own_frac: float, q: float, survey: int, frame_q: float, sole: int
-) -> set[str]:
-    words = max(1, sum(b[0] for b in s["blocks"]))
+def _body(s: dict[str, Any]) -> dict[str, float]:
+    """A section's term weight per topic, over all its blocks."""
     body: dict[str, float] = {}
     for _, w, _ in s["blocks"]:
         for t, v in w.items():
             body[t] = body.get(t, 0) + v
+    return body
+
+
+def _by_ownership(s: dict[str, Any], about: set[str], own: dict[str, float], q: float, frame_q: float, sole: int) -> set[str]:
+    """Heading topics (and an opening's title topics), topics owning a share of the words, and optionally the only topic named."""
+    words = max(1, sum(b[0] for b in s["blocks"]))
+    body = _body(s)
     got = set(s["head"]) | (about if s["opening"] else set())
-    for t, ow in owned(s["blocks"], own_min, own_frac, survey).items():
+    for t, ow in own.items():
         if ow / words >= (frame_q if s["framing"] and t not in about else q):
             got.add(t)
     named = [t for t, v in body.items() if v >= 1]
     if sole and len(named) == 1 and not s["head"] and not s["framing"] and body[named[0]] >= words / 100:
         got.add(named[0])
     return got
+
+
+def paragraphs(
+    s: dict[str, Any], about: set[str], own_min: float, own_frac: float, q: float, survey: int, frame_q: float, sole: int
+) -> set[str]:
+    return _by_ownership(s, about, owned(s["blocks"], own_min, own_frac, survey), q, frame_q, sole)
 
 
 def lead_owned(blocks: list[Block], dom: int, survey: int) -> dict[str, float]:
@@ -127,19 +138,7 @@ def lead_owned(blocks: list[Block], dom: int, survey: int) -> dict[str, float]:
 
 
 def opening_sentences(s: dict[str, Any], about: set[str], dom: int, survey: int, q: float, frame_q: float, sole: int) -> set[str]:
-    words = max(1, sum(b[0] for b in s["blocks"]))
-    body: dict[str, float] = {}
-    for _, w, _ in s["blocks"]:
-        for t, v in w.items():
-            body[t] = body.get(t, 0) + v
-    got = set(s["head"]) | (about if s["opening"] else set())
-    for t, ow in lead_owned(s["blocks"], dom, survey).items():
-        if ow / words >= (frame_q if s["framing"] and t not in about else q):
-            got.add(t)
-    named = [t for t, v in body.items() if v >= 1]
-    if sole and len(named) == 1 and not s["head"] and not s["framing"] and body[named[0]] >= words / 100:
-        got.add(named[0])
-    return got
+    return _by_ownership(s, about, lead_owned(s["blocks"], dom, survey), q, frame_q, sole)
 
 
 def hybrid(
@@ -147,10 +146,7 @@ def hybrid(
 ) -> set[str]:
     """The current rules (thresholds ``mb``, ``ms``; density 1/100; frame factor 2), with paragraph ownership added."""
     words = max(1, sum(b[0] for b in s["blocks"]))
-    body: dict[str, float] = {}
-    for _, w, _ in s["blocks"]:
-        for t, v in w.items():
-            body[t] = body.get(t, 0) + v
+    body = _body(s)
     own = owned(s["blocks"], own_min, 1.0, 99)
     head = s["head"]
     scores = {t: 4 * (t in head) + body.get(t, 0) for t in set(body) | head}
