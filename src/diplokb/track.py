@@ -74,11 +74,17 @@ class Tracker:
         return kid
 
 
-class View:
+class _Proxy:
+    """Reads of one object, noted in its node of the tracker's tree."""
+
     __slots__ = ("_node", "_t")
 
     def __init__(self, tracker: Tracker, node: Reads) -> None:
         self._t, self._node = tracker, node
+
+
+class View(_Proxy):
+    __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
         return self._t.read(self._node, ("attr", name), getattr(self._node.obj, name))
@@ -115,13 +121,10 @@ class Call:
         return out
 
 
-class MapView:
+class MapView(_Proxy):
     """A dictionary read through: entries, membership and whole-dictionary reads are noted."""
 
-    __slots__ = ("_node", "_t")
-
-    def __init__(self, tracker: Tracker, node: Reads) -> None:
-        self._t, self._node = tracker, node
+    __slots__ = ()
 
     def __getitem__(self, key: Any) -> Any:
         d = self._node.obj
