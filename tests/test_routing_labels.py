@@ -57,6 +57,7 @@ FOLDERS = {
     "holdout3": DATA / "holdout3",
     "holdout4": DATA / "holdout4",
     "holdout5": DATA / "holdout5",
+    "holdout6": DATA / "holdout6",
 }
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
