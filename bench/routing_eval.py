@@ -4,8 +4,8 @@
     python bench/routing_eval.py --loso     # and every router family of bench/routing_alt.py, LOSO (2-4 minutes)
 
 A family is a router with free parameters (weights, thresholds). Its LOSO figure for a set is taken
-by choosing the parameters on the five other sets (most sections agreeing) and scoring the sixth;
-where several choices tie on the five, the sixth's score is their mean, so that no tie is broken
+by choosing the parameters on the other sets (most sections agreeing) and scoring the one left out;
+where several choices tie on the others, the left-out set's score is their mean, so that no tie is broken
 by a glance at the set being scored. The current router's own family is its thresholds
 (``MIN_BODY_HITS``, ``MIN_DENSITY``, ``MIN_SHARE``, ``FRAME_OTHER``), set on the module itself.
 Its rules and its terms were written from the misses of the first five sets, which no refit can

@@ -30,8 +30,10 @@ regression, tf-idf similarity, word vectors) leave-one-set-out over the six sets
 (``bench/routing_eval.py --loso``): none beat this one (LOSO 84.4-88.3 % against 88.2 % for its
 own thresholds refitted), so it is unchanged. ``holdout5`` (``tests/data/holdout5/``, six more
 essays written and labelled blind on 2 December 2026) gave 76.5 % (39 of 51) for this router (the
-router before round 3: 64.7 %). The goal is not met on essays never seen; tuning on holdout4 or
-holdout5 would spend them too.
+router before round 3: 64.7 %). ``holdout6`` (``tests/data/holdout6/``, six more, written and labelled
+blind in the next session; a second editor agrees on 36 of 37) gave 64.9 % (24 of 37) for this
+router, and 62.2-64.9 % for every candidate of round 6 and for sentence embeddings. The goal is not
+met on essays never seen; tuning on holdout4 to holdout6 would spend them too.
 """
 
 from __future__ import annotations
@@ -64,7 +66,16 @@ TOPICS = load_topics(CONTENT, SEED_ESSAYS)
 # Measured agreement (exact topic sets), kept as a floor so routing cannot silently get worse: raise
 # a floor when routing improves, never lower one without saying why. The goal in issue 9 is 0.92
 # on essays the rules were not written against (`pytest -s` prints the misses).
-FLOOR = {"seeds": 0.888, "unseen": 0.946, "holdout": 0.892, "holdout2": 0.851, "holdout3": 0.914, "holdout4": 0.772, "holdout5": 0.764}
+FLOOR = {
+    "seeds": 0.888,
+    "unseen": 0.946,
+    "holdout": 0.892,
+    "holdout2": 0.851,
+    "holdout3": 0.914,
+    "holdout4": 0.772,
+    "holdout5": 0.764,
+    "holdout6": 0.648,
+}
 
 
 def _labels() -> dict[str, dict[str, dict[int, list[str]]]]:
