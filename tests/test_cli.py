@@ -47,6 +47,33 @@ def test_check_ok(project: Path) -> None:
     assert "5 topics" in res.stdout and "2 essays" in res.stdout
 
 
+def test_check_warns_of_pin_and_exclude_naming_no_section(project: Path) -> None:
+    """A `pin` or `exclude` entry naming no section is a warning with file, line, field and a close match; real ones pass."""
+    path = project / "content/topics/attaches.yaml"
+    text = path.read_text(encoding="utf-8")
+    essay = "military-diplomacy-and-nation-building"
+    path.write_text(
+        text.replace(
+            "terms:",
+            f"pin:\n  - Defence Attaches\n  - {essay}#defense-attaches\n  - {essay}#defence-attaches\nexclude: [Tools of Military Diplomacy]\nterms:",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    line = text[: text.index("terms:")].count("\n") + 2
+    res = diplokb(project, "check")
+    assert res.returncode == 0, res.stderr
+    warnings = [w for w in res.stderr.splitlines() if "names no section" in w]
+    assert len(warnings) == 2, res.stderr
+    assert warnings[0].startswith(f"warning: content/topics/attaches.yaml:{line}:5: pin[0]: `Defence Attaches` names no section")
+    assert "did you mean `Defense Attachés`?" in warnings[0]
+    assert warnings[1].startswith(
+        f"warning: content/topics/attaches.yaml:{line + 2}:5: pin[2]: `{essay}#defence-attaches` names no section"
+    )
+    assert f"did you mean `{essay}#defense-attaches`?" in warnings[1]
+    assert diplokb(project, "check", "--strict").returncode == 1
+
+
 def test_check_lists_every_mistake(project: Path) -> None:
     """Five different mistakes in five files are all reported, each with its line, and exit 1."""
     topics = project / "content" / "topics"

@@ -85,6 +85,21 @@ def test_pin_and_exclude() -> None:
     assert "alliances" in route([essay], TOPICS).topics_of("x", 1)
 
 
+def test_pin_and_exclude_one_section_by_its_address() -> None:
+    """`essay#section`, as in the essay page's address, pins an opening and excludes one essay's section, not another's."""
+    text = "Essay Title\n\nThe alliance met here first.\n\nAlliance Politics\n\nThe alliance and its allies and NATO met.\n"
+    one, two = parse_text(text), parse_text(text)
+    one.slug, two.slug = "one", "two"
+    topics = [replace(t, pin=["one#opening"]) if t.slug == "attaches" else t for t in TOPICS]
+    topics = [replace(t, exclude=["One#Alliance-Politics"]) if t.slug == "alliances" else t for t in topics]
+    r = route([one, two], topics)
+    assert r.topics_of("one", 0) == ["attaches"] and r.filings["one"][0].reasons["attaches"] == "pinned in the topic file"
+    assert "attaches" not in r.topics_of("two", 0)
+    assert "alliances" not in r.topics_of("one", 1)
+    assert r.filings["one"][1].unfiled["alliances"] == "excluded in the topic file"
+    assert "alliances" in r.topics_of("two", 1)
+
+
 def test_topic_in_title_counts_in_full() -> None:
     """A topic the essay's title names is heard at full weight in a section that discusses it in its own words."""
     text = "Peacekeeping Today\n\nOld Missions\n\nPeacekeepers watched the line for years. Other peacekeepers came later.\n"

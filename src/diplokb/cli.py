@@ -28,7 +28,7 @@ from .pipeline import check, run
 from .route import WEIGHTS, Filing, essay_title, route
 from .sources import load_essay
 from .suggest import suggest
-from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, topic_page
+from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, section_ids, topic_page
 
 SCHEMA_PATH = Path("content/topic.schema.json")
 
@@ -130,7 +130,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     titles = {t.slug: t.title for t in loaded.topics}
     for e in essays:
         print(f"{e.path}: {essay_title(e, loaded.meta)}")
-        for i, s in enumerate(e.sections):
+        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e), strict=True)):
             f = routing.filings[e.slug][i]
             line = s.line if s.heading is not None else (s.blocks[0].line if s.blocks else s.line)
             name = s.heading or "(opening)"
@@ -139,7 +139,7 @@ def cmd_route(args: argparse.Namespace) -> int:
             filed = ", ".join(titles[t] for t in f.topics) or "not filed (stays on the essay page)"
             print(f"  {line:>4}  {'  ' * (s.level - 2)}{name}  ->  {filed}")
             if args.explain:
-                print(f"        {f.words} words")
+                print(f"        {f.words} words; a topic's pin or exclude names it as {e.slug}#{sid}")
                 for row in _explain(f, titles):
                     print(row)
     return 0

@@ -18,7 +18,7 @@ from .model import CaseStudy, EssayMeta, Topic
 from .parse import Essay, Section
 from .route import Routing, SectionHits, essay_title
 from .text import UniqueSlugs, slugify
-from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
+from .urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, section_ids, topic_page
 
 EntityKind = Literal["actor", "place"]
 TargetKind = Literal["page", "topic", "essay", "section", "case", "actor", "place"]
@@ -164,9 +164,7 @@ def _register_essays(essays: list[Essay], meta: dict[str, EssayMeta], targets: d
     for e in essays:
         page = essay_page(e.slug)
         targets[page] = Target(page, "", essay_title(e, meta), "essay")
-        uniq = UniqueSlugs({"filed-under", "kb-top"})
-        for i, s in enumerate(e.sections):
-            a = uniq(s.heading or "opening", fallback="section")
+        for i, (s, a) in enumerate(zip(e.sections, section_ids(e), strict=True)):
             anchors[(e.slug, i)] = a
             targets[f"{page}#{a}"] = Target(page, a, s.heading or "Opening", "section")
     return anchors

@@ -283,6 +283,8 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
         w.err(fields["terms"][1], "terms", "expected at least one term")
     for i, (r, rnode) in enumerate(vals.get("related", [])):
         refs.topic_refs.append((r, rnode, spath, f"related[{i}]"))
+    for name in ("pin", "exclude"):
+        refs.sections.extend((h, hnode, spath, f"{name}[{i}]") for i, (h, hnode) in enumerate(vals.get(name, [])))
     return Topic(
         slug=slug,
         title=vals["title"],
@@ -342,7 +344,7 @@ def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cac
     if cache is None or text is None:
         return load_topic(path, report, refs, require_references, cache)
     make = lambda: load_topic(path, report, refs, require_references, cache)  # noqa: E731
-    return cache.replay(str(path), (text, require_references), make, report.problems, refs.topic_refs, refs.sources)
+    return cache.replay(str(path), (text, require_references), make, report.problems, refs.topic_refs, refs.sources, refs.sections)
 
 
 def load_essay_meta(path: Path, cache: BuildCache | None = None) -> dict[str, EssayMeta]:

@@ -10,8 +10,10 @@ from typing import Any
 
 from .errors import Report
 from .essay import Essay
+from .match import canonical
 from .schema import _YEAR, CaseStudy, Topic, did_you_mean
 from .text import fold, normalize_quote, slugify
+from .urls import section_ids, section_ref
 from .yamlsafe import Node, pos
 
 
@@ -21,6 +23,7 @@ class Refs:
 
     topic_refs: list[tuple[str, Node, str, str]] = field(default_factory=list)  # (slug, node, path, field)
     sources: list[tuple[CaseStudy, Node, Node, str]] = field(default_factory=list)
+    sections: list[tuple[str, Node, str, str]] = field(default_factory=list)  # pin and exclude: (entry, node, path, field)
 
 
 def unstated_facts(cs: CaseStudy) -> list[tuple[str, str]]:
@@ -111,6 +114,7 @@ def check_references(
             else:
                 cases[cs.id] = cs
     by_essay = {e.slug: e for e in essays}
+    _check_sections(essays, refs, report, unreadable or set())
     for cs, enode, qnode, fld in refs.sources:
         assert cs.source is not None  # only case studies with a source are listed
         essay = cs.source.essay
@@ -136,3 +140,27 @@ def check_references(
             continue
         resolved.setdefault(id(cs), {})["source"] = replace(cs.source, essay=essay, line=found[0], section=found[1])
     return resolved
+
+
+def _check_sections(essays: list[Essay], refs: Refs, report: Report, unreadable: set[str]) -> None:
+    """Warn of a ``pin`` or ``exclude`` entry that names no section: it would silently do nothing."""
+    if not refs.sections:
+        return
+    headings = {canonical(s.heading): s.heading for e in essays for s in e.sections if s.heading}
+    ids = {f"{e.slug}#{sid}" for e in essays for sid in section_ids(e)}
+    for text, node, path, fld in refs.sections:
+        ref = section_ref(text)
+        if ref is not None and (ref in ids or ref.partition("#")[0] in unreadable):
+            continue
+        if ref is None and canonical(text) in headings:
+            continue
+        line, col = pos(node)
+        hint = did_you_mean(ref, ids) if ref is not None else did_you_mean(text, set(headings.values()))
+        report.warn(
+            path,
+            line,
+            col,
+            fld,
+            f"`{text}` names no section of any essay{hint}; expected a heading as an essay writes it, or"
+            " `essay#section` as in the essay page's address (`diplokb route --explain` shows each section's)",
+        )

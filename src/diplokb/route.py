@@ -10,7 +10,8 @@ and no other is filed under it on a single mention if that mention still meets t
 filed under the topics its title names, the closing under a topic the essay is about (its title
 names it or the opening is filed under it) on ordinary weight, and either under any other topic
 only on double weight. A section that names no topic stays on its essay page. A topic's ``pin``
-and ``exclude`` lists override all of this for the headings they name. Every filing keeps its evidence (terms, where
+and ``exclude`` lists override all of this for the sections they name (by heading, in any essay, or
+as ``essay#section``, one section). Every filing keeps its evidence (terms, where
 they were found, scores, reasons) for ``diplokb route --explain``.
 """
 
@@ -24,6 +25,7 @@ from .match import Hit, TermMatcher, canonical
 from .model import EssayMeta, Topic
 from .parse import Essay, Section
 from .text import fold
+from .urls import section_ids, section_ref
 
 HEADING_WEIGHT = 4  # a topic named in the heading
 TITLE_WEIGHT = 0  # a topic the essay's title names, shown for an opening or closing: the essay is about it; no weight
@@ -125,9 +127,9 @@ def _lead_end(text: str) -> int:
 
 @dataclass
 class _Rules:
-    """Each topic's pin and exclude headings, canonicalised once."""
+    """Each topic's pin and exclude entries, canonicalised once: a heading (in any essay) or ``essay#section`` (one section)."""
 
-    pin: dict[str, set[str]]  # heading -> topics
+    pin: dict[str, set[str]]  # canonical heading, or canonical "essay#section" -> topics
     exclude: dict[str, set[str]]
 
     @classmethod
@@ -135,15 +137,20 @@ class _Rules:
         pin: dict[str, set[str]] = {}
         exclude: dict[str, set[str]] = {}
         for t in topics:
-            for h in t.pin:
-                pin.setdefault(canonical(h), set()).add(t.slug)
-            for h in t.exclude:
-                exclude.setdefault(canonical(h), set()).add(t.slug)
+            for rules, entries in ((pin, t.pin), (exclude, t.exclude)):
+                for h in entries:
+                    rules.setdefault(section_ref(h) or canonical(h), set()).add(t.slug)
         return cls(pin, exclude)
+
+    def of_section(self, heading: str | None, ref: str) -> tuple[set[str], set[str]]:
+        """(pinned, excluded) topics of a section, by its heading and by its ``essay#section``."""
+        h = canonical(heading) if heading else ""
+        pinned = self.pin.get(ref, set()) | (self.pin.get(h, set()) if h else set())
+        return pinned, self.exclude.get(ref, set()) | (self.exclude.get(h, set()) if h else set())
 
 
 def _file_section(
-    section: Section, hits: SectionHits, matcher: TermMatcher, rules: _Rules, title: _TitlePhrase, about: dict[str, str]
+    section: Section, hits: SectionHits, matcher: TermMatcher, rules: tuple[set[str], set[str]], title: _TitlePhrase, about: dict[str, str]
 ) -> Filing:
     """``about``: the topics the essay is about, each with where that comes from (its title, its opening)."""
     filing = Filing(words=max(1, sum(len(b.plain().split()) for b in section.blocks)))
@@ -175,9 +182,7 @@ def _file_section(
     scores = {k: HEADING_WEIGHT * head.get(k, 0) + body.get(k, 0) for k in filing.evidence}
     filing.scores = scores
     best = max(scores.values(), default=0)
-    heading = canonical(section.heading or "") if section.heading else ""
-    pinned = rules.pin.get(heading, set()) if heading else set()
-    excluded = rules.exclude.get(heading, set()) if heading else set()
+    pinned, excluded = rules
     named = [k for k, v in body.items() if v >= TEXT_WEIGHT]
     sole = len(named) == 1 and not head  # one topic only: a single mention is enough if it meets the density bar
     opening = section.heading is None  # ``about`` holds the topics its title names
@@ -236,9 +241,9 @@ def route(
         title = _TitlePhrase(matcher, essay_title(e, meta or {}))
         about = {h.key: "named in the essay's title" for h in matcher.finditer(title.title)}
         fl = []
-        for i, s in enumerate(e.sections):
+        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e), strict=True)):
             sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
-            fl.append(_file_section(s, sh, matcher, rules, title, about))
+            fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{sid}"), title, about))
             if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
                 about = {**{k: "its essay's opening is filed under it" for k in fl[0].topics}, **about}
         filings[e.slug] = fl

@@ -10,6 +10,12 @@ come through here, so a change of layout is made once.
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
+
+from .text import UniqueSlugs, slugify
+
+if TYPE_CHECKING:
+    from .essay import Essay
 
 HOME = "index.md"
 TOPIC_INDEX = "topics/index.md"
@@ -32,6 +38,23 @@ def essay_page(slug: str) -> str:
 
 def case_page(cid: str) -> str:
     return f"case-studies/{cid}.md"
+
+
+def section_ids(essay: Essay) -> list[str]:
+    """The id of each section on its essay's page ("opening", a heading's slug, "conclusion"), in order.
+
+    An editor names one section of one essay as ``<essay>#<id>``, as in the page's address.
+    """
+    uniq = UniqueSlugs({"filed-under", "kb-top"})  # ids the essay page uses for itself
+    return [uniq(s.heading or "opening", fallback="section") for s in essay.sections]
+
+
+def section_ref(text: str) -> str | None:
+    """``essay#section`` as written in a topic file, made canonical; None for a heading (no ``#``, or spaces after it)."""
+    essay, hash_, sid = text.strip().partition("#")
+    if not hash_ or not essay.strip() or not sid.strip() or " " in sid.strip():
+        return None
+    return f"{slugify(essay)}#{sid.strip().lower()}"
 
 
 def relpath(path: str, start: str) -> str:
