@@ -359,6 +359,39 @@ def test_closing_found_by_structure_not_wording() -> None:
     assert e2.sections[-1].heading == "Relief after Storms" and len(e2.sections[-1].blocks) == 3
 
 
+@pytest.mark.parametrize(
+    ("path", "first_line", "last_heading"),
+    [
+        (DATA / "holdout6" / "military-engineers-abroad.txt", 19, "Costs and constraints"),
+        (DATA / "holdout7" / "sinai-multinational-force-and-observers.txt", 17, "Working in an insurgency"),
+        (DATA / "holdout7" / "turkey-military-diplomacy.txt", 31, "Friction with allies"),
+    ],
+    ids=lambda v: getattr(v, "stem", str(v)),
+)
+def test_closing_after_a_short_last_section(path: Path, first_line: int, last_heading: str) -> None:
+    """A one-paragraph closing after a last section of the usual length is split off too (essays the rule was not written on)."""
+    *_, before, closing = load_essay(path).sections
+    assert (before.heading, before.inferred, closing.heading, closing.inferred) == (last_heading, False, "Conclusion", True)
+    assert [b.line for b in closing.blocks] == [first_line]
+
+
+@pytest.mark.parametrize("stem", ["space-cooperation-between-armed-forces", "cyprus-buffer-zone"])
+def test_no_closing_split_from_a_headed_conclusion_or_a_plain_ending(stem: str) -> None:
+    """An essay ending in a headed conclusion, or in a section that simply ends, gets no inferred closing."""
+    assert not any(s.inferred for s in load_essay(DATA / "holdout7" / f"{stem}.txt").sections)
+
+
+def test_short_last_section_keeps_a_dated_paragraph() -> None:
+    """After a short last section, only a paragraph that names no year is taken for a closing: a closing sums up."""
+    relief = ["After a storm, navies deliver water and medicine to islands cut off from the mainland."]
+    recap = "Alliances, attachés, peace operations and relief are how states cooperate through their armed forces."
+    e = parse_text(_essay([*relief, recap]))
+    assert [(s.heading, len(s.blocks), s.inferred) for s in e.sections[-2:]] == [("Relief after Storms", 1, False), ("Conclusion", 1, True)]
+    dated = recap.replace("are how", "were, in 2004, how")
+    e2 = parse_text(_essay([*relief, dated]))
+    assert not any(s.inferred for s in e2.sections) and len(e2.sections[-1].blocks) == 2
+
+
 def test_closing_keeps_every_line() -> None:
     """Splitting off the closing loses no line: the inferred heading has no source line, its paragraphs keep theirs."""
     for path in [FOREIGN, NATION, *UNSEEN]:

@@ -86,6 +86,7 @@ def nest_sections(sections: list[Section], title: str | None) -> None:
 
 CLOSING_TITLE = "Conclusion"
 MAX_CLOSING_PARAGRAPHS = 3
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # a year a paragraph dates something by
 
 
 def _recap_scores(sections: list[Section], title: str | None) -> list[list[float]]:
@@ -125,11 +126,13 @@ def split_closing(sections: list[Section], title: str | None) -> None:
     """Give an essay's unheaded closing paragraphs their own section, marked ``inferred``.
 
     Essays often end with a paragraph or two that sum up the whole essay with no heading of their
-    own, so they land in the last section. They are recognised by structure, not wording: the last
-    section is longer than the essay's sections usually are, and one of its final paragraphs (not
-    its first) restates the essay's frame more than any paragraph before it in that section and
-    more than nine in ten paragraphs of the essay's headed sections. That paragraph and every
-    paragraph after it (at most three, all prose) become a level-2 section titled "Conclusion".
+    own, so they land in the last section. They are recognised by structure, not wording: one of the
+    last section's final paragraphs (not its first) restates the essay's frame more than any
+    paragraph before it in that section and more than nine in ten paragraphs of the essay's headed
+    sections. That paragraph and every paragraph after it (at most three, all prose) become a
+    level-2 section titled "Conclusion". Where the last section is no longer than the essay's
+    sections usually are (a short last section and a one-paragraph closing), the paragraphs split off
+    must also name no year: a closing sums up, it does not bring new dated facts.
     """
     headed = [s for s in sections if s.heading is not None]
     if len(headed) < 4 or sections[-1].heading is None:
@@ -138,13 +141,18 @@ def split_closing(sections: list[Section], title: str | None) -> None:
     sizes = sorted(len(s.blocks) for s in headed[:-1])
     typical = sizes[len(sizes) // 2] if len(sizes) % 2 else (sizes[len(sizes) // 2 - 1] + sizes[len(sizes) // 2]) / 2
     n = len(last.blocks)
-    if n <= typical or n < 3:
+    long = n > typical and n >= 3
+    if n < 2:
         return
     scores = _recap_scores(sections, title)
     own = scores[-1]
     pool = sorted(x for i, row in enumerate(scores) if sections[i].heading is not None for x in row)
     top = pool[int(0.9 * (len(pool) - 1))]
-    candidates = [k for k in range(max(1, n - MAX_CLOSING_PARAGRAPHS), n) if all(b.kind == "paragraph" for b in last.blocks[k:])]
+    candidates = [
+        k
+        for k in range(max(1, n - MAX_CLOSING_PARAGRAPHS), n)
+        if all(b.kind == "paragraph" and (long or not _YEAR.search(b.text)) for b in last.blocks[k:])
+    ]
     if not candidates:
         return
     k = max(candidates, key=lambda j: (own[j], -j))
