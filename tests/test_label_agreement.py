@@ -48,12 +48,18 @@ def editors_agree(group: str) -> tuple[int, int, list[str]]:
 
 @pytest.mark.parametrize("group", ["holdout", "holdout2", "holdout5", "holdout6"])
 def test_second_editor_labels_every_section(group: str) -> None:
-    """The second editor's labels start at real section lines and name only real topics."""
+    """The second editor's labels start at real section lines, cover every headed section and name only real topics."""
     topics = {p.stem for p in (DATA.parent.parent / "content" / "topics").glob("*.yaml")}
     for slug, labels in _second()[group].items():
         essay = load_essay(FOLDERS[group] / f"{slug}.txt")
-        starts = {section_start(essay, i) for i in range(len(essay.sections))}
-        assert set(labels) == starts, f"{slug}: labelled lines {sorted(set(labels) ^ starts)} differ from the sections"
+        starts = {section_start(essay, i): s for i, s in enumerate(essay.sections)}
+        # Every label starts a section; a closing the parser splits off after the editor labelled (holdout6)
+        # takes the label of the section it was part of.
+        stray = set(labels) - set(starts)
+        unlabelled = {x for x, s in starts.items() if x not in labels and not s.inferred}
+        assert not stray and not unlabelled, (
+            f"{slug}: labelled lines {sorted(stray)} start no section; sections at {sorted(unlabelled)} have no label"
+        )
         assert all(set(t) <= topics for t in labels.values())
 
 

@@ -61,6 +61,7 @@ FOLDERS = {
     "holdout4": DATA / "holdout4",
     "holdout5": DATA / "holdout5",
     "holdout6": DATA / "holdout6",
+    "holdout7": DATA / "holdout7",
 }
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
@@ -75,7 +76,8 @@ FLOOR = {
     "holdout3": 0.914,
     "holdout4": 0.772,
     "holdout5": 0.764,
-    "holdout6": 0.729,
+    "holdout6": 0.743,
+    "holdout7": 0.608,
 }
 
 
@@ -112,9 +114,12 @@ def agreement(group: str) -> tuple[float, float, list[str]]:
             if got != want:
                 misses.append(f"{e.slug}:{start} {e.sections[i].heading!r}: labelled {sorted(want)}, filed {sorted(got)}")
         scored = {max(x for x in lines if x <= section_start(e, i)) for i in range(len(e.sections))}
-        # A closing the parser starts a paragraph earlier than the editor would takes in the editor's line.
+        # A closing the parser starts a paragraph earlier than the editor would takes in the editor's line;
+        # one it does not split off at all stays in the last section, which is scored by its heading's label
+        # (``test_parse`` holds the parser to the closings it finds).
         closing = [section_start(e, i) for i, s in enumerate(e.sections) if s.inferred]
-        unscored = {x for x in set(lines) - scored if not (closing and x > min(closing))}
+        last = section_start(e, len(e.sections) - 1)
+        unscored = {x for x in set(lines) - scored if not (closing and x > min(closing)) and not x > last}
         assert not unscored, f"{e.slug}: labelled lines {sorted(unscored)} start no section"
     return exact / n, jaccard / n, misses
 
