@@ -281,8 +281,7 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
     terms_node = fields["terms"][1]
     if not vals["terms"] and not (isinstance(terms_node, SequenceNode) and terms_node.value):  # else its items are reported
         w.err(fields["terms"][1], "terms", "expected at least one term")
-    for i, (r, rnode) in enumerate(vals.get("related", [])):
-        refs.topic_refs.append((r, rnode, spath, f"related[{i}]"))
+    refs.topic_refs.extend((r, rnode, spath, f"related[{i}]") for i, (r, rnode) in enumerate(vals.get("related", [])))
     for name in ("pin", "exclude"):
         refs.sections.extend((h, hnode, spath, f"{name}[{i}]") for i, (h, hnode) in enumerate(vals.get(name, [])))
     return Topic(
