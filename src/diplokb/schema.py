@@ -81,8 +81,14 @@ TOPIC_FIELDS: tuple[FieldSpec, ...] = (
         ["peacekeeping"],
     ),
     FieldSpec("related", "list", False, "Related topics, by file name.", ["alliances"]),
-    FieldSpec("pin", "list", False, "Essay headings always filed under this topic, whatever their text says.", []),
-    FieldSpec("exclude", "list", False, "Essay headings never filed under this topic.", []),
+    FieldSpec(
+        "pin",
+        "list",
+        False,
+        "Sections always filed under this topic, whatever their text says: a heading, or essay#section (one section).",
+        [],
+    ),
+    FieldSpec("exclude", "list", False, "Sections never filed under this topic: a heading, or essay#section (one section).", []),
     FieldSpec("case_studies", "cases", False, "Case studies filed under this topic.", []),
 )
 ESSAY_META_FIELDS: tuple[FieldSpec, ...] = (
