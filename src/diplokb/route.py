@@ -142,6 +142,10 @@ class _Rules:
                     rules.setdefault(section_ref(h) or canonical(h), set()).add(t.slug)
         return cls(pin, exclude)
 
+    def by_ref(self) -> bool:
+        """Whether any entry names one section (``essay#section``): only then are section ids worked out."""
+        return any("#" in k for k in [*self.pin, *self.exclude])
+
     def of_section(self, heading: str | None, ref: str) -> tuple[set[str], set[str]]:
         """(pinned, excluded) topics of a section, by its heading and by its ``essay#section``."""
         h = canonical(heading) if heading else ""
@@ -235,13 +239,14 @@ def route(
     """
     matcher = matcher or topic_matcher(topics)
     rules = _Rules.of(topics)
+    by_ref = rules.by_ref()
     filings: dict[str, list[Filing]] = {}
     by_topic: dict[str, list[tuple[str, int]]] = {t.slug: [] for t in topics}
     for e in essays:
         title = _TitlePhrase(matcher, essay_title(e, meta or {}))
         about = {h.key: "named in the essay's title" for h in matcher.finditer(title.title)}
         fl = []
-        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e), strict=True)):
+        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e) if by_ref else [""] * len(e.sections), strict=True)):
             sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
             fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{sid}"), title, about))
             if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
