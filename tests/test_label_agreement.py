@@ -46,16 +46,18 @@ def editors_agree(group: str) -> tuple[int, int, list[str]]:
     return same, n, differ
 
 
-@pytest.mark.parametrize("group", ["holdout", "holdout2", "holdout5", "holdout6"])
+@pytest.mark.parametrize("group", ["holdout", "holdout2", "holdout5", "holdout6", "holdout7"])
 def test_second_editor_labels_every_section(group: str) -> None:
-    """The second editor's labels start at real section lines, cover every headed section and name only real topics."""
+    """The second editor's labels start at real section lines (a closing's aside), cover every headed section and name only real topics."""
     topics = {p.stem for p in (DATA.parent.parent / "content" / "topics").glob("*.yaml")}
     for slug, labels in _second()[group].items():
         essay = load_essay(FOLDERS[group] / f"{slug}.txt")
         starts = {section_start(essay, i): s for i, s in enumerate(essay.sections)}
-        # Every label starts a section; a closing the parser splits off after the editor labelled (holdout6)
-        # takes the label of the section it was part of.
-        stray = set(labels) - set(starts)
+        # Every label starts a section, except an unheaded closing's, which the parser may place a paragraph
+        # apart or leave in the last section; a closing it splits off that the editor saw as part of the
+        # last section (holdout6) takes that section's label.
+        last_heading = max(x for x, s in starts.items() if s.heading is not None and not s.inferred)
+        stray = {x for x in labels if x not in starts and x <= last_heading}
         unlabelled = {x for x, s in starts.items() if x not in labels and not s.inferred}
         assert not stray and not unlabelled, (
             f"{slug}: labelled lines {sorted(stray)} start no section; sections at {sorted(unlabelled)} have no label"
@@ -66,7 +68,7 @@ def test_second_editor_labels_every_section(group: str) -> None:
 def test_editors_agree_beyond_the_routing_goal() -> None:
     """Two editors file the held-out sections alike more often than the router is asked to (92 %)."""
     same = n = 0
-    for group in ("holdout", "holdout2", "holdout5", "holdout6"):
+    for group in ("holdout", "holdout2", "holdout5", "holdout6", "holdout7"):
         s, k, differ = editors_agree(group)
         print(f"\n{group}: editors agree on {s}/{k} sections ({s / k:.1%})\n  " + "\n  ".join(differ))
         same, n = same + s, n + k
