@@ -14,7 +14,7 @@ on essays it has never seen. ``holdout2`` (``tests/data/holdout2/``, six essays 
 labelled by someone who never saw the router) was measured once, after the third round: main before
 that round scored 78.7 %, the third round's router 72.3 % (its rules file more sections that the
 editor left unfiled). From the fourth round on it too is a development set; the figure for essays
-never seen is taken on the next fresh set (see README, "How sections are filed"). The fourth round
+never seen is taken on the next fresh set (see bench/ROUTING.md). The fourth round
 dropped the rule filing a section that names no topic under its essay's topic and held the
 single-mention rule to the density bar: holdout2 back to 78.7 %, holdout down from 89.3 to 82.1 %
 (the round-3 rules had been fitted on it), pooled over all four sets up from 176 to 177 of 204.
