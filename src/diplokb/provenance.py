@@ -161,6 +161,6 @@ def _check_sections(essays: list[Essay], refs: Refs, report: Report, unreadable:
             line,
             col,
             fld,
-            f"`{text}` names no section of any essay{hint}; expected a heading as an essay writes it, or"
-            " `essay#section` as in the essay page's address (`diplokb route --explain` shows each section's)",
+            f"`{text}` names no section of any essay: expected a heading as an essay writes it, or `essay#section`"
+            f" as in the essay page's address (`diplokb route --explain` shows each section's){hint}",
         )
