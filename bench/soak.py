@@ -1,7 +1,7 @@
 """Serve soak: memory of a running `diplokb serve` (or `mkdocs serve --livereload`) over many saves.
 
     python bench/soak.py --saves 300            # diplokb serve (dirty rebuilds)
-    python bench/soak.py --saves 300 --plain    # mkdocs serve --livereload
+    python bench/soak.py --saves 300 --plain    # mkdocs serve --livereload (the plugin still loaded: every page rebuilt per save)
     python bench/soak.py --saves 300 --scale 10 --broken-every 10   # x10, one save in ten broken
 
 Writes a corpus (``--scale``; 1 is a copy of the seed project) to a temporary folder, starts the
@@ -143,7 +143,7 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=25)
     ap.add_argument("--scale", type=int, default=1, help="corpus scale (bench/corpus.py): 1 is the seed site, 10 is 20 essays")
     ap.add_argument("--broken-every", type=int, default=0, help="every Nth save breaks the topic file (and the next fixes it)")
-    ap.add_argument("--plain", action="store_true", help="mkdocs serve --livereload instead of diplokb serve")
+    ap.add_argument("--plain", action="store_true", help="mkdocs serve --livereload instead of diplokb serve (the plugin is still loaded; not a plugin-free baseline)")
     args = ap.parse_args()
     r = soak(args.saves, args.every, args.plain, args.scale, args.broken_every)
     samples = r.samples
