@@ -143,7 +143,11 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=25)
     ap.add_argument("--scale", type=int, default=1, help="corpus scale (bench/corpus.py): 1 is the seed site, 10 is 20 essays")
     ap.add_argument("--broken-every", type=int, default=0, help="every Nth save breaks the topic file (and the next fixes it)")
-    ap.add_argument("--plain", action="store_true", help="mkdocs serve --livereload instead of diplokb serve (the plugin is still loaded; not a plugin-free baseline)")
+    ap.add_argument(
+        "--plain",
+        action="store_true",
+        help="mkdocs serve --livereload instead of diplokb serve (the plugin is still loaded; not a plugin-free baseline)",
+    )
     args = ap.parse_args()
     r = soak(args.saves, args.every, args.plain, args.scale, args.broken_every)
     samples = r.samples
