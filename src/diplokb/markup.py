@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 from markdown.extensions.toc import slugify_unicode, unique  # type: ignore[import-untyped]  # the toc extension's own ids
 
+from .text import SPACES
+
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
 _ALWAYS = set("\\`*_{}[]()#|!<>&~^=$")
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in _ALWAYS}
-_WS = re.compile(r"\s{2,}|[^\S ]")  # what r"\s+" -> " " changes (a single space is left alone: faster)
 _SPECIAL = re.compile("[" + re.escape("".join(sorted(_ALWAYS))) + "]")
 _BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+>:])")
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -33,7 +34,7 @@ _ID = re.compile(r'\sid="([^"]*)"')
 
 def esc(text: str) -> str:
     """Plain text -> HTML (and Markdown) that renders exactly that text, with no markup of its own."""
-    s = _WS.sub(" ", text)
+    s = SPACES.sub(" ", text)
     if _SPECIAL.search(s):
         s = s.translate(_ENTITIES)
     m = _BLOCK_START.match(s)

@@ -131,20 +131,20 @@ class _Rules:
 
     pin: dict[str, set[str]]  # canonical heading, or canonical "essay#section" -> topics
     exclude: dict[str, set[str]]
+    by_ref: bool  # some entry names one section: only then are section ids worked out
 
     @classmethod
     def of(cls, topics: list[Topic]) -> _Rules:
         pin: dict[str, set[str]] = {}
         exclude: dict[str, set[str]] = {}
+        by_ref = False
         for t in topics:
             for rules, entries in ((pin, t.pin), (exclude, t.exclude)):
                 for h in entries:
-                    rules.setdefault(section_ref(h) or canonical(h), set()).add(t.slug)
-        return cls(pin, exclude)
-
-    def by_ref(self) -> bool:
-        """Whether any entry names one section (``essay#section``): only then are section ids worked out."""
-        return any("#" in k for k in [*self.pin, *self.exclude])
+                    ref = section_ref(h)
+                    by_ref |= ref is not None
+                    rules.setdefault(ref or canonical(h), set()).add(t.slug)
+        return cls(pin, exclude, by_ref)
 
     def of_section(self, heading: str | None, ref: str) -> tuple[set[str], set[str]]:
         """(pinned, excluded) topics of a section, by its heading and by its ``essay#section``."""
@@ -239,16 +239,16 @@ def route(
     """
     matcher = matcher or topic_matcher(topics)
     rules = _Rules.of(topics)
-    by_ref = rules.by_ref()
     filings: dict[str, list[Filing]] = {}
     by_topic: dict[str, list[tuple[str, int]]] = {t.slug: [] for t in topics}
     for e in essays:
         title = _TitlePhrase(matcher, essay_title(e, meta or {}))
         about = {h.key: "named in the essay's title" for h in matcher.finditer(title.title)}
         fl = []
-        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e) if by_ref else [""] * len(e.sections), strict=True)):
+        ids = section_ids(e) if rules.by_ref else None
+        for i, s in enumerate(e.sections):
             sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
-            fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{sid}"), title, about))
+            fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{ids[i]}" if ids else ""), title, about))
             if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
                 about = {**{k: "its essay's opening is filed under it" for k in fl[0].topics}, **about}
         filings[e.slug] = fl

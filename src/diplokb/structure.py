@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from .essay import Section
-from .text import content_words
+from .text import YEAR, content_words
 
 
 def _distinctive(sections: list[Section], title: str | None) -> Counter[str]:
@@ -86,7 +86,6 @@ def nest_sections(sections: list[Section], title: str | None) -> None:
 
 CLOSING_TITLE = "Conclusion"
 MAX_CLOSING_PARAGRAPHS = 3
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")  # a year a paragraph dates something by
 
 
 def _recap_scores(sections: list[Section], title: str | None) -> list[list[float]]:
@@ -151,7 +150,7 @@ def split_closing(sections: list[Section], title: str | None) -> None:
     candidates = [
         k
         for k in range(max(1, n - MAX_CLOSING_PARAGRAPHS), n)
-        if all(b.kind == "paragraph" and (long or not _YEAR.search(b.text)) for b in last.blocks[k:])
+        if all(b.kind == "paragraph" and (long or not YEAR.search(b.text)) for b in last.blocks[k:])
     ]
     if not candidates:
         return

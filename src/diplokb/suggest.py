@@ -14,7 +14,7 @@ from .match import TermMatcher
 from .model import TODO_REFERENCE, TODO_SUMMARY, Topic, case_yaml
 from .parse import Essay
 from .route import route, topic_matcher
-from .text import normalize_quote
+from .text import YEAR, normalize_quote
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 _CUE = re.compile(
@@ -23,7 +23,6 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 _PROPER = re.compile(r"(?:(?<=\s)|(?<=^))((?:[A-Z][\w’'\-]*|[A-Z]{2,})(?:\s+(?:of|the|in|and|for|de)?\s*(?:[A-Z][\w’'\-]*|[A-Z]{2,}))*)")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*")
 
 
@@ -85,11 +84,11 @@ def suggest(essays: list[Essay], topics: list[Topic]) -> str:
                         if not list(known.finditer(n)) and not (_is_term(matcher, n) and not n.isupper())
                     ]
                     names = [n for n in names if len(n) > 2 and n not in seen]
-                    if not names or not (_YEAR.search(sentence) or any(len(n.split()) > 1 or n.isupper() for n in names)):
+                    if not names or not (YEAR.search(sentence) or any(len(n.split()) > 1 or n.isupper() for n in names)):
                         continue
                     name = ", ".join(names[:3])
                     seen.update(names)
-                    year = _YEAR.search(sentence)
+                    year = YEAR.search(sentence)
                     topics_here = routing.topics_of(e.slug, i) or [t.slug for t in topics[:1]]
                     values: dict[str, object] = {"name": name, "years": year.group(1) if year else "", "places": [], "actors": []}
                     values["summary"] = TODO_SUMMARY

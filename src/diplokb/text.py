@@ -23,12 +23,13 @@ _QUOTES = str.maketrans(
         "\u2014": "-",
     }
 )
-_WS = re.compile(r"\s{2,}|[^\S ]")  # what r"\s+" -> " " changes (a single space is left alone: faster)
+SPACES = re.compile(r"\s{2,}|[^\S ]")  # what r"\s+" -> " " changes (a single space is left alone: faster)
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")  # a year a text dates something by
 
 
 def normalize_quote(text: str) -> str:
     """Form used to compare quoted source sentences: straight quotes, one space, casefolded."""
-    return _WS.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip().casefold()
+    return SPACES.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip().casefold()
 
 
 @lru_cache(maxsize=4096)
