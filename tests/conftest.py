@@ -35,9 +35,9 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def mkdocs(project: Path, *args: str, timeout: int = 180) -> subprocess.CompletedProcess[str]:
-    """Run the real ``mkdocs`` in ``project``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs(project: Path, *args: str, timeout: int = 180, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``mkdocs`` in ``project`` (``env``: variables to set, such as the Pages workflow's)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args],
         cwd=project,

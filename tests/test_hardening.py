@@ -111,6 +111,54 @@ def test_ordinary_odd_file_names_keep_links_and_anchors(project: Path, name: str
     assert any(e["slug"] == slug for e in k["essays"])
 
 
+# What the Pages workflow sets: every generated page then has an "Edit this page" link built from its file's name.
+PAGES_ENV = {"REPO_URL": "https://github.com/example/kb", "SITE_URL": "https://example.github.io/kb/"}
+EDIT_BASE = "https://github.com/example/kb/edit/main/"
+
+
+def edit_links(site: Path) -> dict[str, list[str]]:
+    """Page -> the href of each "Edit this page" link (rel=edit), as a browser reads it (entities decoded)."""
+    found: dict[str, list[str]] = {}
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        hrefs = [html.unescape(h) for h in re.findall(r'<a href="([^"]*)"[^>]*rel="edit"', text)]
+        if hrefs:
+            found[path.relative_to(site).as_posix()] = hrefs
+    return found
+
+
+HOSTILE_FILE_NAMES = ['x"><img src=x onerror=alert(document.domain)>', "a#b?c=1&d%20e", "50% 'quoted' <b>"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILE_NAMES)
+@pytest.mark.parametrize("role", ["essay", "topic", "page"])
+def test_edit_links_from_hostile_file_names(project: Path, role: str, name: str) -> None:
+    """Round 2, case 1: a file name in any role, built as the Pages workflow builds it (REPO_URL set), gives an
+    "Edit this page" link that is one attribute, percent-encoded, opening exactly that file; no live markup."""
+    if role == "essay":
+        rel = f"seeds/{name}.txt"
+        shutil.copy(project / "seeds" / f"{FR}.txt", project / rel)
+    elif role == "topic":
+        rel = f"content/topics/{name}.yaml"
+        text = "title: Strange topic\nsummary: A topic with an odd file name.\nterms: [strange topic words]\n"
+        (project / rel).write_text(text, encoding="utf-8")
+    else:
+        rel = f"content/pages/{name}.md"
+        (project / rel).write_text("# A hand-written page\n\nSome text.\n", encoding="utf-8")
+    res = mkdocs(project, "build", "--strict", env=PAGES_ENV)
+    assert res.returncode == 0, res.stderr
+    site = project / "site"
+    assert live_markup(site) == []
+    links = edit_links(site)
+    assert links, "the Pages build has edit links"
+    opened = {urllib.parse.unquote(urllib.parse.urlsplit(h).path) for hrefs in links.values() for h in hrefs}
+    assert "/example/kb/edit/main/" + rel in opened  # the very file, its #, ? and % kept as part of the path
+    for hrefs in links.values():
+        for h in hrefs:
+            parts = urllib.parse.urlsplit(h)
+            assert h.startswith(EDIT_BASE) and not parts.query and not parts.fragment, h
+
+
 def test_case_study_may_name_essay_by_file_name(project: Path) -> None:
     """A case study's `source.essay` may be the file name as written (`Étude sur l'OTAN`), not only its slug."""
     shutil.copy(project / "seeds" / f"{FR}.txt", project / "seeds" / "Étude sur l'OTAN.txt")
@@ -338,6 +386,39 @@ def test_symlinked_topic_outside_content_is_refused(project: Path, tmp_path: Pat
     (project / "content/topics/also-alliances.yml").symlink_to("alliances.yaml")
     res = diplokb(project, "check")
     assert "symbolic link" not in res.stderr
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/proc/self/environ", "secret", "folder", "/etc"])
+def test_symlinks_out_of_the_pages_folder_are_refused(project: Path, tmp_path: Path, target: str) -> None:
+    """Round 2, case 2: a link in content/pages/ to a file or folder outside it (/etc/passwd, the environment, a
+    file of the project such as .git/config) is refused by check, the build and render --out; nothing of it is
+    published or copied, and the last good site stays. A link inside the folder is fine."""
+    secret = project / ".git-config"
+    secret.write_text("[http] extraheader = AUTHORIZATION: basic TOKEN-5678\n", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "leak.txt").write_text("TOKEN-5678\n", encoding="utf-8")
+    pointed = {"secret": secret, "folder": tmp_path / "outside"}.get(target, Path(target))
+    site = built_ok(project)
+    before = snapshot(site)
+    link = project / "content/pages" / ("leak" if pointed.is_dir() else "leak.txt")
+    link.symlink_to(pointed)
+    res = diplokb(project, "check")
+    assert res.returncode == 1, res.stdout
+    assert (
+        f"content/pages/{link.name}: symbolic link to a {'folder' if pointed.is_dir() else 'file'} outside content/pages: refused"
+        in res.stderr
+    )
+    res = mkdocs(project, "build")
+    assert res.returncode == 1 and "symbolic link" in res.stderr and "Traceback" not in res.stderr
+    assert snapshot(site) == before
+    res = diplokb(project, "render", "--out", str(tmp_path / "export"))
+    assert res.returncode == 1 and "symbolic link" in res.stderr and "Traceback" not in res.stderr
+    copied = [p for p in (tmp_path / "export").rglob("*") if p.is_file() and "TOKEN-5678" in p.read_text(errors="replace")]
+    assert copied == []
+    link.unlink()
+    (project / "content/pages/about-again.md").symlink_to("about.md")
+    assert diplokb(project, "check").returncode == 0
+    assert "TOKEN-5678" not in "".join(p.read_text(errors="replace") for p in built_ok(project).rglob("*") if p.is_file())
 
 
 def test_symlinked_essay_metadata_outside_seeds_is_refused(project: Path, tmp_path: Path) -> None:
@@ -708,23 +789,42 @@ def fuzz_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
+def _file_name(name: str, fallback: str) -> str:
+    """What a file system holds: no "/", at most 255 bytes, not hidden."""
+    return name.replace("/", "_").encode("utf-8")[:200].decode("utf-8", "ignore").strip().lstrip(".") or fallback
+
+
 @settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(essay_name=NAMES, essay_text=TEXTS, case_name=NAMES, summary=NAMES, actor=NAMES)
+@given(essay_name=NAMES, essay_text=TEXTS, case_name=NAMES, summary=NAMES, actor=NAMES, topic_name=NAMES, page_name=NAMES)
 def test_fuzz_names_and_texts_through_strict_build(
-    fuzz_base: Path, tmp_path_factory: pytest.TempPathFactory, essay_name: str, essay_text: str, case_name: str, summary: str, actor: str
+    fuzz_base: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    essay_name: str,
+    essay_text: str,
+    case_name: str,
+    summary: str,
+    actor: str,
+    topic_name: str,
+    page_name: str,
 ) -> None:
-    """Random and hostile names and texts: the strict build either succeeds with no live markup, or fails cleanly
-    (a message, no traceback) and leaves the last good site byte for byte."""
+    """Random and hostile names and texts, file names in every role (essay, topic, hand-written page), built as the
+    Pages workflow builds (REPO_URL set, so edit links are made from file names): the strict build either succeeds
+    with no live markup and edit links that stay one URL, or fails cleanly (a message, no traceback) and leaves the
+    last good site byte for byte."""
     project = tmp_path_factory.mktemp("fuzz-case") / "kb"
     shutil.copytree(fuzz_base, project, symlinks=True)
     before = _site_digest(project / "site")
-    # What a file system holds: no "/", at most 255 bytes.
-    name = essay_name.replace("/", "_").encode("utf-8")[:200].decode("utf-8", "ignore").strip().lstrip(".") or "essay"
-    (project / "seeds" / f"{name}.txt").write_text(essay_text, encoding="utf-8", errors="surrogatepass")
+    (project / "seeds" / f"{_file_name(essay_name, 'essay')}.txt").write_text(essay_text, encoding="utf-8", errors="surrogatepass")
+    topic = project / "content/topics" / f"{_file_name(topic_name, 'topic')}.yaml"
+    if not topic.exists():
+        topic.write_text("title: A fuzzed topic\nsummary: Its file name is fuzzed.\nterms: [fuzzed topic words]\n", encoding="utf-8")
+    hand = project / "content/pages" / f"{_file_name(page_name, 'page')}.md"
+    if not hand.exists():
+        hand.write_text("# A fuzzed page\n\nIts file name is fuzzed.\n", encoding="utf-8")
     add_case(project, case_name, actors=[actor])
     path = project / "content/topics/peacekeeping.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("A case study added by a test.", json.dumps(summary)), encoding="utf-8")
-    res = mkdocs(project, "build", "--strict")
+    res = mkdocs(project, "build", "--strict", env=PAGES_ENV)
     event(f"strict build exit {res.returncode}")
     assert "Traceback" not in res.stderr, res.stderr
     site = project / "site"
@@ -732,6 +832,10 @@ def test_fuzz_names_and_texts_through_strict_build(
         assert live_markup(site) == []
         for page in site.rglob("*.html"):
             assert "javascript:" not in " ".join(re.findall(r'href="([^"]*)"', page.read_text(encoding="utf-8"))), page
+        for hrefs in edit_links(site).values():
+            for h in hrefs:
+                parts = urllib.parse.urlsplit(h)
+                assert h.startswith(EDIT_BASE) and not parts.query and not parts.fragment, h
     else:
         assert "diplokb" in res.stderr or "strict mode" in res.stdout + res.stderr, res.stderr
         assert _site_digest(site) == before

@@ -59,8 +59,8 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = check(Path(args.content), Path(args.seeds), args.require_references)
     docs = Path(args.docs_dir) if args.docs_dir else None
+    loaded = check(Path(args.content), Path(args.seeds), args.require_references, pages_dir=docs)
     if docs is not None and docs.is_dir():
         # A hand-written page where a generated one goes is replaced by it (the build warns).
         generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH}
@@ -149,13 +149,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     config = read_mkdocs_yml(Path(args.config)) or {}
     directory_urls = not args.no_directory_urls and config.get("use_directory_urls", True) is not False
-    result = run(Path(args.content), Path(args.seeds), directory_urls=directory_urls, require_references=args.require_references)
+    docs = Path(args.docs_dir) if args.docs_dir else None
+    result = run(
+        Path(args.content), Path(args.seeds), directory_urls=directory_urls, require_references=args.require_references, pages_dir=docs
+    )
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
     knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
     if not args.pages_only:
         # A complete MkDocs project: `mkdocs build -f DIR/mkdocs.yml` builds the same site without the plugin.
-        docs = Path(args.docs_dir) if args.docs_dir else None
         try:
             notes = export(
                 out,

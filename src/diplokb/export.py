@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from .inputs import links_out
 from .nav import hidden_pages
 
 THEME_DIR = Path(__file__).parent / "theme"  # the plugin's templates and assets
@@ -165,6 +166,9 @@ def write_export(
 
     ``out/docs`` and ``out/theme`` are replaced; nothing is written outside ``out``."""
     out = out.resolve()
+    outside = links_out(docs_dir) if docs_dir is not None else []  # checked with the content already: the last line of defence
+    if outside:
+        raise ValueError("\n".join(str(p) for p in outside))
     notes: list[str] = []
     docs, theme = out / "docs", out / "theme"
     for d in (docs, theme):

@@ -8,6 +8,8 @@ is decoded, with a warning), with no NUL byte.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -60,6 +62,59 @@ def listing(folder: Path, suffixes: Iterable[str], what: str) -> tuple[list[Path
             continue
         files.append(p)
     return files, problems
+
+
+def links_out(folder: Path) -> list[Problem]:
+    """Errors for every symbolic link under ``folder`` (a file or a folder, at any depth) that leads out of it.
+
+    MkDocs publishes every file of its ``docs_dir`` and follows links to folders: a link there to
+    ``/etc/passwd``, ``/proc/self/environ`` or the project's own ``.git/config`` (which holds CI's
+    token) would be published. Links inside the folder are fine; a loop or an unreadable link is
+    an error too, never a traceback."""
+    if not folder.exists() and not folder.is_symlink():
+        return []
+    try:
+        root = folder.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        return [Problem(str(folder), 0, 0, "", f"cannot read the folder: {_why(exc)}")]
+    if folder.is_symlink() and not root.is_relative_to(folder.parent.resolve()):
+        return [Problem(str(folder), 0, 0, "", "symbolic link to a folder outside the project: refused; put the files here instead")]
+    problems: list[Problem] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(Problem(str(exc.filename or folder), 0, 0, "", f"cannot read: {exc.strerror or exc}"))
+
+    for dirpath, dirs, names in os.walk(folder, onerror=unreadable):
+        for name in dirs + names:
+            path = Path(dirpath) / name
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # a loop, or a link to nothing
+                problems.append(Problem(str(path), 0, 0, "", f"symbolic link that cannot be followed ({_why(exc)}): remove or fix it"))
+                continue
+            if not target.is_relative_to(root):
+                problems.append(
+                    Problem(
+                        str(path),
+                        0,
+                        0,
+                        "",
+                        f"symbolic link to {'a folder' if target.is_dir() else 'a file'} outside {folder}: refused; copy what it should publish into {folder} instead",
+                    )
+                )
+    return problems
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, RuntimeError):  # pathlib's "Symlink loop from ..."
+        return "a loop of symbolic links"
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return "a loop of symbolic links"
+    if isinstance(exc, FileNotFoundError):
+        return "it points to nothing"
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 def read_limited(path: Path, limit: int, what: str) -> bytes:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .cache import BuildCache
 from .errors import ContentError, Problem, Report
+from .inputs import links_out
 from .knowledge import knowledge_json
 from .link import KnowledgeBase, build
 from .markup import Page
@@ -42,12 +43,22 @@ class Loaded:
     warnings: list[Problem]
 
 
-def check(content_dir: Path, seeds_dir: Path, require_references: bool = False, cache: BuildCache | None = None) -> Loaded:
+def check(
+    content_dir: Path,
+    seeds_dir: Path,
+    require_references: bool = False,
+    cache: BuildCache | None = None,
+    pages_dir: Path | None = None,
+) -> Loaded:
     """Load and validate everything; raises :class:`ContentError` listing every error.
 
     ``require_references``: a case study without references is an error rather than a warning.
+    ``pages_dir``: the hand-written pages (MkDocs' ``docs_dir``), published as they are: only
+    checked for symbolic links leading out of it.
     """
     essays, found = load_essays(seeds_dir, cache)
+    if pages_dir is not None:
+        found += links_out(pages_dir)
     problems = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity != "error"]
     content_outside = content_dir.is_symlink() and not content_dir.resolve().is_relative_to(content_dir.parent.resolve())
@@ -97,11 +108,16 @@ def scan(essays: list[Essay], topics: list[Topic], cache: BuildCache) -> tuple[T
 
 
 def run(
-    content_dir: Path, seeds_dir: Path, directory_urls: bool = True, require_references: bool = False, cache: BuildCache | None = None
+    content_dir: Path,
+    seeds_dir: Path,
+    directory_urls: bool = True,
+    require_references: bool = False,
+    cache: BuildCache | None = None,
+    pages_dir: Path | None = None,
 ) -> Result:
     """parse -> model -> route -> link -> render, each stage fed what the ones before returned."""
     cache = cache if cache is not None else BuildCache()
-    loaded = check(content_dir, seeds_dir, require_references, cache)  # parse, model
+    loaded = check(content_dir, seeds_dir, require_references, cache, pages_dir)  # parse, model
     matcher, hits = scan(loaded.essays, loaded.topics, cache)
     essays, topics = tuple(loaded.essays), _as_before(loaded.topics, cache)
     routing = cache.stage(

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from .sitebuild import (
     StagedSite,
     TemplateCache,
     ThemeEnvs,
+    here,
     port_free,
     unread_titles,
 )
@@ -112,11 +114,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     def _dirs(self, config: MkDocsConfig) -> tuple[Path, Path]:
         root = Path(config.config_file_path or ".").resolve().parent
-        cwd = Path.cwd()
         # Relative to the working directory where possible, so messages read content/topics/x.yaml:3:1.
-        return tuple(  # type: ignore[return-value]
-            p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in (root / self.config.content_dir, root / self.config.seeds_dir)
-        )
+        return Path(here(root / self.config.content_dir)), Path(here(root / self.config.seeds_dir))
 
     @event_priority(100)  # before Material's search plugin makes its first environment
     def _cheaper_theme(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -140,6 +139,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     directory_urls=config.use_directory_urls,
                     require_references=self.config.require_references,
                     cache=self.cache,
+                    pages_dir=Path(here(Path(config.docs_dir))),
                 )
         except ContentError as exc:
             msg = f"{len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
@@ -248,13 +248,20 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         MkDocs makes edit links from ``repo_url`` + ``edit_uri`` (which points at ``docs_dir``); a
         generated page gets the same link base, pointed at its source file, or no link at all."""
         self.search.rendered.add(page.url)
-        if page.file.generated_by is None or self.output is None:
+        if page.file.generated_by is None:
+            # MkDocs joins a hand-written page's file name to edit_uri as it is: encode it as for generated pages.
+            tail = page.file.edit_uri
+            if page.edit_url and tail and page.edit_url.endswith(tail):
+                page.edit_url = page.edit_url[: -len(tail)] + urllib.parse.quote(tail)
+            return context
+        if self.output is None:
             return context
         src = self.output.sources.get(page.file.src_uri)
         page.edit_url = None
         base = self._edit_base(config)
         if src and base:
-            page.edit_url = base + src
+            # A file name is data: percent-encoded, it cannot end the attribute or turn into a query or fragment.
+            page.edit_url = base + urllib.parse.quote(src)
         return context
 
     @staticmethod
