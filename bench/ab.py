@@ -58,7 +58,7 @@ def main() -> int:
         plain = {}
         for name, env in versions.items():
             out = root / f"plain-{name}"
-            timed([py, "-m", "diplokb.cli", "--config", str(corpus.config), "render", "--out", str(out)], env, root / f"export-{name}.log")
+            timed([py, "-m", "diplokb", "--config", str(corpus.config), "render", "--out", str(out)], env, root / f"export-{name}.log")
             plain[name] = out / "mkdocs.yml"
         times: dict[str, list[float]] = {k: [] for k in ("plugin new", "plain new", "plugin old", "plain old")}
         cpu: dict[str, list[float]] = {k: [] for k in times}

@@ -30,11 +30,11 @@ from bench.corpus import REPO, build_scale
 def profile_stages(content: Path, seeds: Path, top: int = 12) -> str:
     from diplokb import pipeline
     from diplokb.cache import BuildCache
-    from diplokb.link import build
-    from diplokb.model import load_essay_meta, load_topics
-    from diplokb.render import render
-    from diplokb.route import route
-    from diplokb.sources import load_essays
+    from diplokb.render.renderer import render
+    from diplokb.stages.link import build
+    from diplokb.stages.model import load_essay_meta, load_topics
+    from diplokb.stages.route import route
+    from diplokb.stages.sources import load_essays
 
     cache = BuildCache()
     out = io.StringIO()

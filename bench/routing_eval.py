@@ -1,7 +1,12 @@
-"""Routing measured on every labelled set: per set, pooled, and leave-one-set-out (LOSO) where anything is fitted.
+"""Routing measured on every labelled set: per set, pooled, and leave-one-set-out (LOSO) for its thresholds.
 
     python bench/routing_eval.py            # the router as it is, per set and pooled (seconds)
-    python bench/routing_eval.py --loso     # and every router family of bench/routing_alt.py, LOSO (2-4 minutes)
+    python bench/routing_eval.py --loso     # and its thresholds refitted, LOSO (a minute)
+
+The candidate routers measured against it (paragraph rules, regressions, tf-idf, word vectors,
+sentence embeddings, words learned from the labels) were research, recorded in ROUTING.md; issue 20
+settled on the term router, so their scripts were removed and live in git history (ROUTING.md says
+where).
 
 A family is a router with free parameters (weights, thresholds). Its LOSO figure for a set is taken
 by choosing the parameters on the other sets (most sections agreeing) and scoring the one left out;
@@ -25,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.test_routing_labels import FOLDERS, TOPICS, _labels, section_start
 
-import diplokb.route as R
-from diplokb.parse import Essay
-from diplokb.route import Routing, route
-from diplokb.schema import Topic
-from diplokb.sources import load_essay
+import diplokb.stages.route as R
+from diplokb.content.schema import Topic
+from diplokb.stages.parse import Essay
+from diplokb.stages.route import Routing, route
+from diplokb.stages.sources import load_essay
 
 GROUPS = list(FOLDERS)
 Scores = dict[str, float]  # sections agreeing, per set
@@ -116,16 +121,10 @@ def main() -> None:
     print(row("current router", score(data), n))
     if "--loso" not in sys.argv:
         return
-    from bench.routing_alt import families
-
-    fams = [("current router's thresholds", current_family(data)), *families(data)]
-    for name, res in fams:
-        if len(res) == 1:  # a fitted model: its in-sample or its LOSO figures
-            print(row(f"{name}: {res[0][0]}", res[0][1], n))
-            continue
-        params, per = best_pooled(res)
-        print(row(f"{name}: best pooled", per, n) + f"  {params}")
-        print(row(f"{name}: LOSO", loso(res), n) + f"  ({len(res)} settings)")
+    res = current_family(data)
+    params, per = best_pooled(res)
+    print(row("its thresholds: best pooled", per, n) + f"  {params}")
+    print(row("its thresholds: LOSO", loso(res), n) + f"  ({len(res)} settings)")
 
 
 if __name__ == "__main__":

@@ -64,12 +64,12 @@ def pipeline_child(content: Path, seeds: Path, trace: bool) -> dict[str, float]:
     import tracemalloc
 
     from diplokb.cache import BuildCache
-    from diplokb.link import build
-    from diplokb.model import load_essay_meta, load_topics
     from diplokb.pipeline import scan
-    from diplokb.render import render
-    from diplokb.route import route
-    from diplokb.sources import load_essays
+    from diplokb.render.renderer import render
+    from diplokb.stages.link import build
+    from diplokb.stages.model import load_essay_meta, load_topics
+    from diplokb.stages.route import route
+    from diplokb.stages.sources import load_essays
 
     if trace:
         tracemalloc.start()
@@ -181,7 +181,7 @@ def prepare_plain(corpus: Corpus, log: Path | None = None) -> tuple[Path, Proc]:
     """``diplokb render --out`` the corpus: a plain MkDocs project (no plugin; its nav, theme files and
     stylesheet written out). Its ``mkdocs.yml`` and how long the export took."""
     out = corpus.root / "plain"
-    cmd = [sys.executable, "-m", "diplokb.cli", "--config", str(corpus.config), "render", "--out", str(out)]
+    cmd = [sys.executable, "-m", "diplokb", "--config", str(corpus.config), "render", "--out", str(out)]
     p = timed_process(cmd, log or corpus.root / "export.log")
     if not (out / "mkdocs.yml").is_file():
         raise RuntimeError(f"`diplokb render --out` wrote no {out / 'mkdocs.yml'}: this version has no plain-MkDocs export")

@@ -87,7 +87,7 @@ def soak(saves: int, every: int, plain: bool, scale: int = 1, broken_every: int 
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload"] if plain else [sys.executable, "-m", "diplokb.cli", "serve"]
+        cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload"] if plain else [sys.executable, "-m", "diplokb", "serve"]
         log_path = tmp / "serve.log"
         log = log_path.open("w")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)}

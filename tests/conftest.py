@@ -51,7 +51,7 @@ def mkdocs(project: Path, *args: str, timeout: int = 180, env: dict[str, str] | 
 def diplokb(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the ``diplokb`` command line in ``project``."""
     return subprocess.run(
-        [sys.executable, "-m", "diplokb.cli", *args],
+        [sys.executable, "-m", "diplokb", *args],
         cwd=project,
         capture_output=True,
         text=True,

@@ -10,9 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from diplokb.model import load_topics
 from diplokb.pipeline import run
-from diplokb.sources import load_essays
+from diplokb.stages.model import load_topics
+from diplokb.stages.sources import load_essays
 
 ROOT = Path(__file__).resolve().parent.parent
 

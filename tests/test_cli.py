@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from diplokb import edit
+from diplokb.commands import new
 from diplokb.errors import ContentError
 
 from .conftest import ROOT, diplokb
@@ -244,7 +244,7 @@ def test_failure_mid_write_keeps_original(project: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(os, "fsync", boom)
     with pytest.raises(ContentError, match="cannot write: disk full; the file is unchanged"):
-        edit.add_case_study(path)
+        new.add_case_study(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(".tmp"))
 
@@ -255,7 +255,7 @@ def test_add_case_study_rejects_broken_yaml(project: Path) -> None:
     path.write_text("title: [unclosed\n", encoding="utf-8")
     before = path.read_bytes()
     with pytest.raises(ContentError):
-        edit.add_case_study(path)
+        new.add_case_study(path)
     assert path.read_bytes() == before
 
 

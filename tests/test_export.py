@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from diplokb.export import CSS, JS, THEME_DIR, PythonName, dump_config, read_mkdocs_yml
+from diplokb.commands.export import CSS, JS, THEME_DIR, PythonName, dump_config, read_mkdocs_yml
 
 from .conftest import copy_project, diplokb, mkdocs
 
@@ -171,7 +171,7 @@ def test_export_takes_env_and_repository(tmp_path: Path) -> None:
     out = tmp_path / "out"
     env = {**os.environ, "SITE_URL": "https://example.org/kb/", "REPO_URL": "https://github.com/example/kb"}
     res = subprocess.run(
-        [sys.executable, "-m", "diplokb.cli", "render", "--out", str(out)],
+        [sys.executable, "-m", "diplokb", "render", "--out", str(out)],
         cwd=project,
         env=env,
         capture_output=True,

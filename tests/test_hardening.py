@@ -493,7 +493,8 @@ def test_unreadable_files_are_messages(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     """A file that cannot be read (OSError) is a message naming it, from check and the build, not a traceback."""
-    from diplokb import cli, inputs
+    from diplokb.commands import cli
+    from diplokb.content import inputs
 
     real_open = Path.open
 
@@ -584,13 +585,14 @@ def test_new_case_study_write_error_is_a_message(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Where the file cannot be written (PermissionError), `new case-study` says so and exits 1, no traceback."""
-    from diplokb import cli, edit
+    from diplokb.commands import cli
+    from diplokb.content import write
 
     def denied(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.chdir(project)
-    monkeypatch.setattr(edit, "atomic_write", denied)
+    monkeypatch.setattr(write, "atomic_write", denied)
     before = (project / "content/topics/peacekeeping.yaml").read_bytes()
     assert cli.main(["new", "case-study", "--topic", "peacekeeping"]) == 1
     err = capsys.readouterr().err
@@ -711,8 +713,9 @@ def test_deleted_essay_leaves_the_cache(project: Path) -> None:
 
 def test_file_vanishing_during_a_rebuild_is_a_message(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An essay or topic file deleted between listing and reading is reported, not a traceback."""
-    from diplokb import inputs, model, sources
+    from diplokb.content import inputs
     from diplokb.pipeline import check as pipeline_check
+    from diplokb.stages import model, sources
 
     real = inputs.listing
 
@@ -738,7 +741,7 @@ def test_port_in_use_is_a_message(project: Path) -> None:
         busy.listen()
         port = busy.getsockname()[1]
         res = subprocess.run(
-            [sys.executable, "-m", "diplokb.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "diplokb", "serve", "-a", f"127.0.0.1:{port}"],
             cwd=project,
             capture_output=True,
             text=True,

@@ -16,8 +16,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown.extensions.toc import slugify_unicode
 
-from diplokb.markup import Heading, Page, esc, para, ul
 from diplokb.pipeline import run
+from diplokb.render.markup import Heading, Page, esc, para, ul
 
 from .conftest import CONTENT, SEEDS, copy_project
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from diplokb.sources import load_essay
+from diplokb.stages.sources import load_essay
 
 from .conftest import DATA
 from .test_routing_labels import FOLDERS, _labels, section_start

@@ -6,10 +6,11 @@ import posixpath
 
 import pytest
 
-from diplokb.link import featured_sections
 from diplokb.pipeline import run
-from diplokb.render import Renderer, render
-from diplokb.sources import load_essay
+from diplokb.render.context import Context
+from diplokb.render.renderer import render
+from diplokb.stages.link import featured_sections
+from diplokb.stages.sources import load_essay
 from diplokb.urls import essay_page, relpath, topic_page
 
 from .conftest import CONTENT, SEEDS
@@ -29,7 +30,7 @@ def test_every_section_and_topic_registered() -> None:
 
 def test_unknown_target_warns_with_origin() -> None:
     """Phase two: a link to a page or anchor nobody registered is a warning naming its source file:line."""
-    r = Renderer(KB)
+    r = Context(KB)
     r.href("index.md", "topics/nope.md", origin="content/topics/x.yaml:7")
     r.href("index.md", essay_page(ESSAYS[0].slug) + "#no-such-anchor", origin="seeds/a.txt:3")
     msgs = [str(p) for p in r.problems]
@@ -42,14 +43,14 @@ def test_unknown_target_warns_with_origin() -> None:
 
 def test_relative_hrefs() -> None:
     """Links are final relative URLs (MkDocs no longer rewrites generated pages), anchors kept, either URL style."""
-    r = Renderer(KB)
+    r = Context(KB)
     assert r.href("topics/alliances.md", "topics/peacekeeping.md") == "../peacekeeping/"
     assert r.href("index.md", "topics/peacekeeping.md") == "topics/peacekeeping/"
     key = KB.section_key(ESSAYS[0].slug, 3)
     page, anchor = key.split("#")
     assert r.href("case-studies/nato.md", key) == "../../" + page[:-3] + "/#" + anchor
     assert r.href(page, key) == "#" + anchor
-    flat = Renderer(KB, directory_urls=False)
+    flat = Context(KB, directory_urls=False)
     assert flat.href("topics/alliances.md", "topics/peacekeeping.md") == "peacekeeping.html"
     assert flat.href("case-studies/nato.md", key) == "../" + page[:-3] + ".html#" + anchor
     assert flat.href("index.md", "topics/index.md") == "topics/index.html"
@@ -58,8 +59,8 @@ def test_relative_hrefs() -> None:
 
 def test_rendered_links_resolve_against_rendered_anchors() -> None:
     """Every link the pages make lands on a page of the site and an id on it; a miss names the page that made it."""
-    from diplokb.markup import Heading, Page
-    from diplokb.render import check_links
+    from diplokb.render.markup import Heading, Page
+    from diplokb.render.renderer import check_links
 
     site = render(KB)
     assert check_links(site.pages) == []

@@ -11,9 +11,9 @@ import markdown
 import pytest
 
 from diplokb.errors import ContentError
-from diplokb.markup import esc
-from diplokb.model import check_slug, json_schema, load_topics
-from diplokb.sources import load_essay
+from diplokb.render.markup import esc
+from diplokb.stages.model import check_slug, json_schema, load_topics
+from diplokb.stages.sources import load_essay
 from diplokb.text import UniqueSlugs, slugify
 
 from .conftest import CONTENT, SEEDS

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diplokb.cli import main as cli_main
-from diplokb.parse import essay_lines, is_debris, is_heading_like, normalize_newlines, parse_text
-from diplokb.sources import load_essay
+from diplokb.commands.cli import main as cli_main
+from diplokb.stages.parse import essay_lines, is_debris, is_heading_like, normalize_newlines, parse_text
+from diplokb.stages.sources import load_essay
 
 from .conftest import DATA, SEEDS
 

@@ -20,9 +20,9 @@ import pytest
 from diplokb import pipeline
 from diplokb.cache import BuildCache
 from diplokb.errors import ContentError
-from diplokb.link import build
 from diplokb.pipeline import LINK_IGNORES, LINK_IGNORES_CASE, ROUTE_IGNORES, check, scan
-from diplokb.route import route
+from diplokb.stages.link import build
+from diplokb.stages.route import route
 
 from .conftest import copy_project
 
@@ -203,7 +203,7 @@ def test_dirty_serve_rebuilds_serve_what_a_fresh_build_makes(tmp_path: Path, mon
 
 def test_knowledge_json_dumped_in_parts_is_the_whole_dump(tmp_path: Path) -> None:
     """The plugin dumps knowledge.json part by part (reusing unchanged parts): the same text as one dump."""
-    from diplokb.plugin import DiplokbPlugin
+    from diplokb.site.plugin import DiplokbPlugin
 
     project = copy_project(tmp_path / "kb")
     plugin = DiplokbPlugin()
@@ -217,7 +217,7 @@ def test_knowledge_json_dumped_in_parts_is_the_whole_dump(tmp_path: Path) -> Non
 def test_a_failed_in_place_rebuild_is_undone(tmp_path: Path) -> None:
     """A serve rebuild writes into the served site; if it fails, the journal puts back every file it replaced
     (rewritten pages, the search index) and removes the ones it added; on success the new files stay."""
-    from diplokb.journal import Journal
+    from diplokb.site.journal import Journal
 
     site = tmp_path / "site"
     for rel, text in (("a/index.html", "old page"), ("b/index.html", "untouched"), ("search/search_index.json", "old index")):

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from diplokb.errors import ContentError, Report
-from diplokb.model import json_schema, load_topics, unstated_facts
 from diplokb.pipeline import run
-from diplokb.sources import load_essay
+from diplokb.stages.model import json_schema, load_topics, unstated_facts
+from diplokb.stages.sources import load_essay
 
 from .conftest import SEEDS
 
@@ -198,7 +198,7 @@ def test_check_reads_the_sites_requirement(tmp_path: Path) -> None:
     """`diplokb check` holds content to what mkdocs.yml asks (require_references), as the build does."""
     (tmp_path / "content" / "topics").mkdir(parents=True)
     (tmp_path / "content" / "topics" / "t.yaml").write_text(topic(case(refs=None)), encoding="utf-8")
-    cmd = [sys.executable, "-m", "diplokb.cli", "--content", "content", "--seeds", str(SEEDS), "check"]
+    cmd = [sys.executable, "-m", "diplokb", "--content", "content", "--seeds", str(SEEDS), "check"]
     loose = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
     assert loose.returncode == 0 and "warning:" in loose.stderr and "has no references" in loose.stderr
     (tmp_path / "mkdocs.yml").write_text(

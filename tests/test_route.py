@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from diplokb.model import load_topics
-from diplokb.parse import Essay, parse_text
-from diplokb.route import route
-from diplokb.schema import EssayMeta
-from diplokb.sources import load_essay
+from diplokb.content.schema import EssayMeta
+from diplokb.stages.model import load_topics
+from diplokb.stages.parse import Essay, parse_text
+from diplokb.stages.route import route
+from diplokb.stages.sources import load_essay
 
 from .conftest import CONTENT, DATA, SEEDS
 

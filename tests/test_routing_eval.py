@@ -10,6 +10,8 @@ import pytest
 
 from .test_routing_labels import agreement
 
+pytestmark = pytest.mark.slow  # the harness routes every labelled set several times
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,7 +44,7 @@ def test_harness_scores_as_the_labels_test(ev: ModuleType) -> None:
 
 def test_threshold_family_leaves_the_router_as_it_was(ev: ModuleType) -> None:
     """Refitting the router's thresholds on the module restores them afterwards."""
-    import diplokb.route as route_module
+    import diplokb.stages.route as route_module
 
     before = {k: getattr(route_module, k) for k in ev.CURRENT}
     data = ev.dataset()

@@ -47,10 +47,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from diplokb.model import load_topics
-from diplokb.parse import Essay
-from diplokb.route import route
-from diplokb.sources import load_essay
+from diplokb.stages.model import load_topics
+from diplokb.stages.parse import Essay
+from diplokb.stages.route import route
+from diplokb.stages.sources import load_essay
 
 from .conftest import CONTENT, DATA, SEEDS
 

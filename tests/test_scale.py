@@ -1,4 +1,4 @@
-"""No page grows with the whole corpus (issue 12): past the limits of diplokb.scale the site's own
+"""No page grows with the whole corpus (issue 12): past the limits of diplokb.render.scale the site's own
 pages and the navigation summarise by topic, while the seed site lists everything as before."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from diplokb import scale
-from diplokb.nav import hidden_pages, listed, nav, reading_chains
 from diplokb.pipeline import Result, run
+from diplokb.render import scale
+from diplokb.render.nav import hidden_pages, listed, nav, reading_chains
 from diplokb.urls import CASE_INDEX, ESSAY_INDEX, GRAPH, TIMELINE, case_page, essay_page, topic_page
 
 from .conftest import mkdocs

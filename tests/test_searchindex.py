@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from material.plugins.search.plugin import SearchIndex
 
-from diplokb import markup
 from diplokb.pipeline import run
-from diplokb.searchindex import entries
+from diplokb.render import markup
+from diplokb.site.searchindex import entries
 
 from .conftest import CONTENT, ROOT, SEEDS
 

@@ -45,7 +45,7 @@ def wait_for(predicate, timeout: float, what: str) -> float:  # type: ignore[no-
 
 # The README's serve command, and plain MkDocs with the flag current click needs for live reload.
 COMMANDS = {
-    "diplokb-serve": [sys.executable, "-m", "diplokb.cli", "serve"],
+    "diplokb-serve": [sys.executable, "-m", "diplokb", "serve"],
     "mkdocs-serve": [sys.executable, "-m", "mkdocs", "serve", "--livereload"],
 }
 

@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 from mkdocs.utils.templates import url_filter
 
-from diplokb.sitepages import NAV_TEMPLATE, share_partials
+from diplokb.site.pages import NAV_TEMPLATE, share_partials
 
 # Links relative to the page (MkDocs' url filter), its mark in the navigation, and a count of renders.
 NAV = """{% set _ = renders.append(page.url) %}<nav>{% for p in nav.pages %}<a href="{{ p.url | url }}"{% if p == page %} class="active"{% endif %}>{{ p.title }}</a>{% endfor %}</nav>"""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from diplokb.timeline import span
+from diplokb.render.timeline import span
 
 
 @dataclass

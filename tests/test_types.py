@@ -25,7 +25,7 @@ def test_mypy_strict_is_clean_on_the_package() -> None:
     done = _mypy()
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
-    modules = len(list(PACKAGE.glob("*.py")))
+    modules = len(list(PACKAGE.rglob("*.py")))
     assert f"no issues found in {modules} source files" in out, out
 
 

@@ -12,18 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from .cache import BuildCache
+from .content.inputs import links_out
+from .content.schema import CaseStudy
 from .errors import ContentError, Problem, Report
-from .inputs import links_out
-from .knowledge import knowledge_json
-from .link import KnowledgeBase, build
-from .markup import Page
 from .match import TermMatcher
-from .model import EssayMeta, Topic, load_essay_meta, load_topics
-from .parse import Essay
-from .render import render
-from .route import SectionHits, route, section_hits, topic_matcher
-from .schema import CaseStudy
-from .sources import load_essays
+from .render.knowledge import knowledge_json
+from .render.markup import Page
+from .render.renderer import render
+from .stages.link import KnowledgeBase, build
+from .stages.model import EssayMeta, Topic, load_essay_meta, load_topics
+from .stages.parse import Essay
+from .stages.route import SectionHits, route, section_hits, topic_matcher
+from .stages.sources import load_essays
 from .text import name_slug
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .text import UniqueSlugs, slugify
 
 if TYPE_CHECKING:
-    from .essay import Essay
+    from .content.essay import Essay
 
 HOME = "index.md"
 TOPIC_INDEX = "topics/index.md"

@@ -230,6 +230,9 @@ OVERRIDES = {
         ),
     ],
     "partials/actions.html": [
+        # The URL is built from a file name: escaped (round 2 of hardening, case 1).
+        ('<a href="{{ page.edit_url }}"', '<a href="{{ page.edit_url | e }}"'),
+        ("replace(part, 'raw') }}", "replace(part, 'raw') | e }}"),
         (
             "title=\"{{ lang.t('action.edit') }}\" class",
             "title=\"{{ lang.t('action.edit') }}\" aria-label=\"{{ lang.t('action.edit') }}\" class",

@@ -1,0 +1,318 @@
+"""``diplokb``: the pipeline's stages from the command line.
+
+diplokb check                 validate every topic file and essay
+diplokb parse FILE [--json]   show an essay's structure
+diplokb route [FILE...] [--explain]   where each essay section is filed, and why
+diplokb render --out DIR      write the site as a plain MkDocs project (DIR/mkdocs.yml, DIR/docs/)
+diplokb schema                rewrite content/topic.schema.json
+diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
+diplokb suggest               candidate case studies the essays name that no topic holds
+diplokb serve                 mkdocs serve with live reload switched on
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import KbError, Problem
+from ..pipeline import check, run
+from ..render.nav import nav
+from ..stages.model import check_slug, json_schema
+from ..stages.route import WEIGHTS, Filing, essay_title, route
+from ..stages.sources import load_essay
+from ..urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, section_ids, topic_page
+from .export import export, plugin_options, read_mkdocs_yml
+from .new import add_case_study
+from .suggest import suggest
+
+SCHEMA_PATH = Path("content/topic.schema.json")
+
+
+def _print_problems(exc: KbError) -> None:
+    for p in exc.problems:
+        print(str(p), file=sys.stderr)
+    n = len(exc.problems)
+    print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
+
+
+def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
+    """What ``mkdocs build`` would read from ``mkdocs.yml``: the diplokb plugin's folders and options, and ``strict``.
+
+    Read with :func:`diplokb.commands.export.read_mkdocs_yml`, a safe loader (``!ENV`` resolved, ``!!python/name``
+    kept as text), so the command line never imports MkDocs and never runs anything from the file.
+    """
+    cfg = read_mkdocs_yml(path)
+    if cfg is None:
+        return {}
+    out: dict[str, Any] = {"strict": cfg.get("strict") is True, "docs_dir": str(path.parent / str(cfg.get("docs_dir") or "docs"))}
+    options = plugin_options(cfg)
+    for key in ("content_dir", "seeds_dir"):
+        if isinstance(options.get(key), str):
+            out[key] = str(path.parent / options[key])
+    out["require_references"] = options.get("require_references") is True
+    return out
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    docs = Path(args.docs_dir) if args.docs_dir else None
+    loaded = check(Path(args.content), Path(args.seeds), args.require_references, pages_dir=docs)
+    if docs is not None and docs.is_dir():
+        # A hand-written page where a generated one goes is replaced by it (the build warns).
+        generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH}
+        generated |= {topic_page(t.slug) for t in loaded.topics} | {essay_page(e.slug) for e in loaded.essays}
+        generated |= {case_page(c.id) for t in loaded.topics for c in t.case_studies}
+        for page in sorted(generated):
+            if (docs / page).is_file():
+                loaded.warnings.append(Problem(str(docs / page), 0, 0, "", "is replaced by the generated page of the same name", "warning"))
+    for w in loaded.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    n_cases = sum(len(t.case_studies) for t in loaded.topics)
+    if loaded.warnings and args.strict:
+        n = len(loaded.warnings)
+        print(f"{n} warning{'s' if n != 1 else ''}: a strict build (mkdocs build --strict) fails on them", file=sys.stderr)
+        return 1
+    print(f"ok: {len(loaded.topics)} topics, {n_cases} case studies, {len(loaded.essays)} essays")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 2
+    essay = load_essay(path)
+    if args.json:
+        print(json.dumps(essay.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"title: {essay.title}  ({essay.shape} shape)")
+    for s in essay.sections:
+        indent = "  " * (s.level - 2)
+        inferred = "  (inferred: no heading line in the text)" if s.inferred else ""
+        print(f"{indent}{s.line:>4}  {s.heading or '(opening)'}  [{len(s.blocks)} blocks]{inferred}")
+    for d in essay.dropped:
+        print(f"dropped line {d.line}: {d.text}")
+    return 0
+
+
+def _explain(filing: Filing, titles: dict[str, str]) -> list[str]:
+    """Every topic with evidence in a section: its score, the terms found (where, how often) and the decision."""
+    out = []
+    for slug in sorted(filing.scores, key=lambda s: (-filing.scores[s], s)):
+        decision = f"filed: {filing.reasons[slug]}" if slug in filing.reasons else f"not filed: {filing.unfiled.get(slug, '')}"
+        out.append(f"      {titles.get(slug, slug)}  score {filing.scores[slug]:g}  {decision}")
+        ev = filing.evidence.get(slug, {})
+        parts = [
+            f'"{form}" {where} x{n} (weight {WEIGHTS[where]:g})'
+            for (form, where), n in sorted(ev.items(), key=lambda kv: (list(WEIGHTS).index(kv[0][1]), kv[0][0]))
+        ]
+        out.append("        " + "; ".join(parts))
+    for slug, why in sorted(filing.reasons.items()):
+        if slug not in filing.scores:  # pinned without any mention
+            out.append(f"      {titles.get(slug, slug)}  filed: {why}")
+    return out
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    loaded = check(Path(args.content), Path(args.seeds))
+    essays = loaded.essays
+    if args.files:
+        missing = [f for f in args.files if not Path(f).is_file()]
+        if missing:
+            print(f"{missing[0]}: no such file", file=sys.stderr)
+            return 2
+        essays = [load_essay(Path(f)) for f in args.files]
+    routing = route(essays, loaded.topics, meta=loaded.meta)
+    titles = {t.slug: t.title for t in loaded.topics}
+    for e in essays:
+        print(f"{e.path}: {essay_title(e, loaded.meta)}")
+        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e), strict=True)):
+            f = routing.filings[e.slug][i]
+            line = s.line if s.heading is not None else (s.blocks[0].line if s.blocks else s.line)
+            name = s.heading or "(opening)"
+            if s.inferred:
+                name += " (inferred)"
+            filed = ", ".join(titles[t] for t in f.topics) or "not filed (stays on the essay page)"
+            print(f"  {line:>4}  {'  ' * (s.level - 2)}{name}  ->  {filed}")
+            if args.explain:
+                print(f"        {f.words} words; a topic's pin or exclude names it as {e.slug}#{sid}")
+                for row in _explain(f, titles):
+                    print(row)
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    out = Path(args.out).resolve()
+    config = read_mkdocs_yml(Path(args.config)) or {}
+    directory_urls = not args.no_directory_urls and config.get("use_directory_urls", True) is not False
+    docs = Path(args.docs_dir) if args.docs_dir else None
+    result = run(
+        Path(args.content), Path(args.seeds), directory_urls=directory_urls, require_references=args.require_references, pages_dir=docs
+    )
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
+    if not args.pages_only:
+        # A complete MkDocs project: `mkdocs build -f DIR/mkdocs.yml` builds the same site without the plugin.
+        try:
+            notes = export(
+                out,
+                Path(args.config),
+                {k: pg.markdown() for k, pg in result.pages.items()},
+                knowledge,
+                nav(result.kb),
+                docs,
+                directory_urls,
+            )
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        for n in notes:
+            print(f"warning: {n}", file=sys.stderr)
+        print(f"wrote {len(result.pages)} pages, knowledge.json and mkdocs.yml to {out}: mkdocs build -f {out / 'mkdocs.yml'}")
+        return 0
+    written = 0
+    for rel, pg in result.pages.items():
+        target = (out / rel).resolve()
+        if not target.is_relative_to(out):  # slugs are validated; this is the last line of defence
+            print(f"refusing to write outside {out}: {rel}", file=sys.stderr)
+            return 1
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(pg.markdown(), encoding="utf-8")
+        written += 1
+    (out / "knowledge.json").write_text(knowledge, encoding="utf-8")
+    print(f"wrote {written} pages and knowledge.json to {out}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    path = Path(args.out)
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is stale; run `diplokb schema`", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    why = check_slug(args.topic)
+    if why:
+        print(f"--topic {why}", file=sys.stderr)
+        return 2
+    path = Path(args.content) / "topics" / f"{args.topic}.yaml"
+    if not path.is_file():
+        print(f"{path}: no such topic file", file=sys.stderr)
+        return 2
+    added = add_case_study(
+        path, name=args.name, essay=args.essay, quote=args.quote, content_dir=Path(args.content), seeds_dir=Path(args.seeds)
+    )
+    what = "entry (replace its TODO summary and add references)" if args.name else "template (uncomment it, replace every TODO)"
+    print(f"added a case-study {what} to {path} at line {added}; then run `diplokb check`")
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    loaded = check(Path(args.content), Path(args.seeds))
+    text = suggest(loaded.essays, loaded.topics)
+    print(text if text else "# no new candidates: every case the essays name is in a topic file")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`mkdocs serve` with live reload forced on (current click turns it off unless asked) and dirty
+    rebuilds, in which the plugin has MkDocs re-render only the pages an edit changed."""
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", *args.mkdocs_args]
+    os.execve(sys.executable, cmd, {**os.environ, "NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")})
+    return 0  # pragma: no cover - execv does not return
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="diplokb", description="Military diplomacy knowledge base: check, parse and render.")
+    ap.add_argument("--content", help="folder with topics/ (default: the plugin's content_dir in mkdocs.yml, else content)")
+    ap.add_argument("--seeds", help="folder with the essays (default: the plugin's seeds_dir in mkdocs.yml, else seeds)")
+    ap.add_argument("--config", default="mkdocs.yml", help="site configuration whose diplokb options apply (default: mkdocs.yml)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("check", help="validate every topic file and essay")
+    p.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="exit 1 on warnings too, as `mkdocs build --strict` does (default: mkdocs.yml's strict)",
+    )
+    p.add_argument(
+        "--require-references",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a case study without references is an error (default: the plugin's require_references in mkdocs.yml)",
+    )
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("parse", help="show an essay's structure")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the structure as JSON")
+    p.set_defaults(func=cmd_parse)
+    p = sub.add_parser("route", help="show where each essay section is filed (--explain: matched terms, scores, reasons)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="essays to route (default: every essay in --seeds)")
+    p.add_argument("--explain", action="store_true", help="per section: matched terms and scores per topic, and why it is filed or not")
+    p.set_defaults(func=cmd_route)
+    p = sub.add_parser("render", help="write the site as a plain MkDocs project (mkdocs.yml, docs/) into a folder")
+    p.add_argument("--out", required=True, help="folder for mkdocs.yml, docs/ and theme/ (docs/ and theme/ are replaced)")
+    p.add_argument("--no-directory-urls", action="store_true", help="links as page.html rather than page/ (default: mkdocs.yml)")
+    p.add_argument("--pages-only", action="store_true", help="only the generated pages and knowledge.json, straight into --out")
+    p.add_argument(
+        "--require-references",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a case study without references is an error (default: the plugin's require_references in mkdocs.yml)",
+    )
+    p.set_defaults(func=cmd_render)
+    p = sub.add_parser("schema", help="rewrite the JSON Schema of topic files")
+    p.add_argument("--out", default=str(SCHEMA_PATH))
+    p.add_argument("--check", action="store_true", help="only check that the file is up to date")
+    p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("new", help="add to a topic file")
+    p.add_argument("what", choices=["case-study"])
+    p.add_argument("--topic", required=True)
+    p.add_argument("--name")
+    p.add_argument("--essay")
+    p.add_argument("--quote")
+    p.set_defaults(func=cmd_new)
+    sub.add_parser("suggest", help="print candidate case studies as YAML; writes nothing").set_defaults(func=cmd_suggest)
+    p = sub.add_parser("serve", help="mkdocs serve with live reload and fast rebuilds; other options (-a HOST:PORT...) go to mkdocs")
+    p.set_defaults(func=cmd_serve)
+    args, extra = ap.parse_known_args(argv)
+    # The same folders (and strictness) as the build, so `check` reports first whatever the build would fail on.
+    site = _site_config(Path(args.config))
+    if getattr(args, "require_references", False) is None:
+        args.require_references = site.get("require_references", False)
+    args.content = args.content or site.get("content_dir", "content")
+    args.seeds = args.seeds or site.get("seeds_dir", "seeds")
+    args.docs_dir = site.get("docs_dir")
+    if getattr(args, "strict", False) is None:
+        args.strict = site.get("strict", False)
+    if args.cmd == "serve":
+        args.mkdocs_args = extra  # e.g. -a 127.0.0.1:8001, passed to mkdocs serve
+    elif extra:
+        ap.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        return int(args.func(args))
+    except KbError as exc:
+        _print_problems(exc)
+        return 1
+    except OSError as exc:  # a file that vanished or cannot be read or written: a message, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

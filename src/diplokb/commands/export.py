@@ -1,0 +1,237 @@
+"""A plain-MkDocs export: the generated site as an ordinary MkDocs project, without the diplokb plugin.
+
+``diplokb render --out DIR`` writes ``DIR/mkdocs.yml`` and ``DIR/docs/``, which ``mkdocs build -f
+DIR/mkdocs.yml`` turns into the same site with MkDocs and Material alone: the project's
+configuration with the plugin's part done in advance (the navigation, its theme templates as the
+``custom_dir``, its stylesheet and script), the generated pages and ``knowledge.json`` beside the
+hand-written pages and their files. It is the baseline the benchmarks measure the plugin against,
+and a way to publish the site without the plugin.
+
+Also the one safe reader of ``mkdocs.yml`` (:func:`read_mkdocs_yml`): no MkDocs import, no code run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..assets import CSS, JS, THEME_DIR
+from ..content.inputs import links_out
+from ..render.nav import hidden_pages
+
+# Plugins whose work the export has already done, or that only make sense with the plugin's build.
+DROPPED_PLUGINS = {"diplokb", "offline", "privacy", "material/offline", "material/privacy"}
+# Settings naming files relative to mkdocs.yml that the export does not carry over.
+DROPPED_KEYS = ("hooks", "watch", "site_dir", "INHERIT")
+
+
+@dataclass(frozen=True)
+class PythonName:
+    """A ``!!python/name:`` reference kept as text: read without importing it, written back as the same tag."""
+
+    name: str
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!ENV VAR`` or ``!ENV [VAR, OTHER, default]``: the first variable set (read as a YAML scalar), else the default."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode):
+        items = [loader.construct_object(n, deep=True) for n in node.value]
+        names, default = items[:-1], items[-1] if items else None
+        if len(items) == 1:
+            names, default = items, None
+    else:
+        return None
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
+
+
+_Loader.add_constructor("!ENV", _env)
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !relative and the like: not read
+_Loader.add_multi_constructor(
+    "tag:yaml.org,2002:python/",
+    lambda loader, suffix, node: PythonName(suffix[len("name:") :]) if suffix.startswith("name:") else None,
+)
+
+
+def read_mkdocs_yml(path: Path) -> dict[str, Any] | None:
+    """``mkdocs.yml`` as MkDocs would see it, read safely: ``!ENV`` resolved from the environment,
+    ``!!python/name:X`` kept as :class:`PythonName` (nothing imported), other tags as None.
+    None when the file is missing, unreadable or not a mapping."""
+    try:
+        cfg = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) if path.is_file() else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return cfg if isinstance(cfg, dict) else None
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+_Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|" if "\n" in v else None))
+_Dumper.add_representer(PythonName, lambda d, v: d.represent_scalar(f"tag:yaml.org,2002:python/name:{v.name}", ""))
+
+
+def _plugin_name(entry: Any) -> str | None:
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and len(entry) == 1:
+        return str(next(iter(entry)))
+    return None
+
+
+def export_config(cfg: dict[str, Any], site_nav: list[Any] | None, not_in_nav: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """The export's ``mkdocs.yml`` from the project's: the plugin's work written out. Also what was left out, and why."""
+    notes: list[str] = []
+    out: dict[str, Any] = {}
+    for key, value in cfg.items():
+        if key in DROPPED_KEYS:
+            notes.append(f"`{key}` is not carried over (it names files next to the project's mkdocs.yml)")
+            continue
+        out[key] = value
+    out["docs_dir"] = "docs"
+    theme = out.get("theme")
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
+    theme["custom_dir"] = "theme"
+    out["theme"] = theme
+    if not out.get("nav") and site_nav is not None:
+        out["nav"] = site_nav
+    if not_in_nav:
+        out["not_in_nav"] = "".join(f"/{p}\n" for p in not_in_nav)
+    out["extra_css"] = [*(x for x in out.get("extra_css") or [] if x != CSS), CSS]
+    scripts = list(out.get("extra_javascript") or [])
+    if JS not in [x if isinstance(x, str) else (x or {}).get("path") for x in scripts]:
+        scripts.append(JS)
+    out["extra_javascript"] = scripts
+    kept = []
+    for entry in _plugins(cfg):
+        name = _plugin_name(entry)
+        if name in DROPPED_PLUGINS:
+            continue
+        kept.append(entry)
+    out["plugins"] = kept
+    # "Edit this page" links: the plugin points a generated page at its topic file or essay; plain
+    # MkDocs would point every page into the export's docs/, which is not in the repository.
+    if out.get("repo_url"):
+        out["edit_uri"] = ""
+    else:
+        out.pop("repo_url", None)
+        out.pop("edit_uri", None)
+    return out, notes
+
+
+def _plugins(cfg: dict[str, Any]) -> list[Any]:
+    plugins = cfg.get("plugins")
+    if plugins is None:
+        return ["search"]  # MkDocs' default
+    if isinstance(plugins, dict):
+        return [{k: v} if v else k for k, v in plugins.items()]
+    return list(plugins) if isinstance(plugins, list) else []
+
+
+def dump_config(cfg: dict[str, Any]) -> str:
+    head = "# Written by `diplokb render --out`: the diplokb site as a plain MkDocs project (no diplokb plugin).\n"
+    return head + yaml.dump(cfg, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+def write_export(
+    out: Path,
+    cfg: dict[str, Any],
+    pages: dict[str, str],
+    knowledge: str,
+    site_nav: list[Any] | None,
+    docs_dir: Path | None,
+    config_dir: Path,
+    knowledge_name: str = "knowledge.json",
+) -> list[str]:
+    """Write the MkDocs project into ``out`` (``mkdocs.yml``, ``docs/``, ``theme/``); warnings to show.
+
+    ``out/docs`` and ``out/theme`` are replaced; nothing is written outside ``out``."""
+    out = out.resolve()
+    outside = links_out(docs_dir) if docs_dir is not None else []  # checked with the content already: the last line of defence
+    if outside:
+        raise ValueError("\n".join(str(p) for p in outside))
+    notes: list[str] = []
+    docs, theme = out / "docs", out / "theme"
+    for d in (docs, theme):
+        if d.is_symlink() or d.is_file():
+            d.unlink()
+        elif d.exists():
+            shutil.rmtree(d)
+    own: list[str] = []
+    if docs_dir is not None and docs_dir.is_dir():
+        # The hand-written pages and every file beside them (images, downloads), as MkDocs would copy them.
+        shutil.copytree(docs_dir, docs, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        own = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    docs.mkdir(parents=True, exist_ok=True)
+    # The plugin's templates, under the project's own custom_dir (which overrides them, as in the plugin build).
+    shutil.copytree(THEME_DIR, theme, ignore=shutil.ignore_patterns("__pycache__"))
+    base = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
+    custom = base.get("custom_dir") if isinstance(base, dict) else None
+    if isinstance(custom, str) and (config_dir / custom).is_dir():
+        shutil.copytree(config_dir / custom, theme, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    generated = {**pages}
+    if knowledge_name:
+        generated[knowledge_name] = knowledge
+    for rel, text in generated.items():
+        target = (docs / rel).resolve()
+        if not target.is_relative_to(docs):  # slugs are validated; this is the last line of defence
+            raise ValueError(f"refusing to write outside {docs}: {rel}")
+        if target.is_file():
+            notes.append(f"{rel}: the hand-written page is replaced by the generated page of the same name")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    if site_nav is not None:  # as the plugin sets it: its own navigation, then the hand-written pages
+        site_nav = site_nav + [p for p in own if p not in pages]
+    # As the plugin files them: case studies are pages, reached from their topics, not from the navigation.
+    # and, past a size, essays and topics, reached from their index pages.
+    hidden = hidden_pages(pages, site_nav)
+    config, dropped = export_config(cfg, site_nav, hidden)
+    (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
+    return notes + dropped
+
+
+def export(
+    out: Path,
+    config_path: Path,
+    pages: dict[str, str],
+    knowledge: str,
+    site_nav: list[Any] | None,
+    docs_dir: Path | None,
+    directory_urls: bool = True,
+) -> list[str]:
+    """:func:`write_export` with the configuration read from ``config_path`` and the plugin's
+    ``knowledge_json`` and ``set_nav`` options."""
+    cfg = read_mkdocs_yml(config_path) or {"site_name": "diplokb"}
+    if not directory_urls:  # the pages were rendered with page.html links: the site must be built that way
+        cfg["use_directory_urls"] = False
+    opts = plugin_options(cfg)
+    name = str(opts.get("knowledge_json", "knowledge.json") or "")
+    if opts.get("set_nav", True) is False:
+        site_nav = None
+    return write_export(out, cfg, pages, knowledge, site_nav, docs_dir, config_path.parent, name)
+
+
+def plugin_options(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The diplokb plugin's options in a configuration read by :func:`read_mkdocs_yml`."""
+    for entry in _plugins(cfg):
+        if isinstance(entry, dict) and isinstance(entry.get("diplokb"), dict):
+            options: dict[str, Any] = entry["diplokb"]
+            return options
+    return {}

@@ -1,0 +1,129 @@
+"""What every page builder is handed: the linked knowledge base, read-only, and the means to link into it.
+
+:class:`Context` makes every link (phase two of the two-phase resolution: each checked against
+the link stage's index and recorded for the page being built), essay text with its term links
+and "Mentioned in" lists. The page builders (:mod:`~diplokb.render.pages`,
+:mod:`~diplokb.render.indexes`, :mod:`~diplokb.render.summary`) receive it; the render stage
+(:mod:`~diplokb.render.renderer`) makes it and calls them, so no builder imports the renderer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..content.essay import Block, Essay
+from ..content.schema import CaseStudy
+from ..errors import Problem
+from ..stages.link import KnowledgeBase, TermHit
+from ..urls import case_page, html_href, topic_page
+from .copy import count
+from .markup import Block as PageBlock
+from .markup import Heading, esc, para, ul
+from .scale import trim_mentions
+from .timeline import PALETTE, rows_of
+
+
+class Context:
+    """The linked knowledge base, which page builders only read, and the links they make.
+
+    Every link goes through :meth:`href`, which checks it against the link stage's index (phase
+    two of the two-phase resolution) and records it for the page being built. Builders read the
+    knowledge base through ``kb``, ``topics`` and ``essays`` only: the render stage swaps them for
+    views that note each read (see :func:`~diplokb.render.renderer.render`)."""
+
+    def __init__(self, kb: KnowledgeBase, directory_urls: bool = True) -> None:
+        self.kb = kb
+        self.directory_urls = directory_urls
+        self.topics = kb.topic
+        self.essays = kb.essay
+        self.problems: list[Problem] = []
+        self._made: list[str] = []  # links of the page being built
+        self._hrefs: dict[tuple[str, str], str] = {}  # (from page, key) -> relative URL
+
+    def href(self, page: str, key: str, origin: str = "") -> str:
+        """The final relative URL of ``key`` from ``page`` (``use_directory_urls`` either way), checked and recorded."""
+        target = key.partition("#")[0]
+        if key not in self.kb.targets and target not in self.kb.targets:
+            self.problems.append(Problem(origin or page, 0, 0, "link", f"link to unknown target `{key}`", "warning"))
+        elif key != target and key not in self.kb.targets:
+            self.problems.append(Problem(origin or page, 0, 0, "link", f"link to unknown anchor `{key}`", "warning"))
+        self._made.append(key)
+        got = self._hrefs.get((page, key))
+        if got is None:
+            got = self._hrefs[(page, key)] = html_href(page, key, self.directory_urls)
+        return got
+
+    def link(self, page: str, key: str, text: str, origin: str = "") -> str:
+        return f'<a href="{self.href(page, key, origin)}">{esc(text)}</a>'
+
+    def url(self, page: str, key: str) -> str:
+        """Final relative URL, for HTML drawn elsewhere (timeline, graph)."""
+        return self.href(page, key)
+
+    def text_with_terms(self, page: str, text: str, hits: list[TermHit], skip: str | None, origin: str) -> str:
+        out, prev = [], 0
+        for hit in hits:
+            if hit.topic == skip or hit.start < prev:
+                continue
+            out.append(esc(text[prev : hit.start]) if prev < hit.start else "")
+            out.append(self.link(page, topic_page(hit.topic), text[hit.start : hit.end], origin))
+            prev = hit.end
+        out.append(esc(text[prev:]))
+        return "".join(out)
+
+    def blocks(self, page: str, e: Essay, i: int, skip: str | None, limit: int | None = None) -> list[str]:
+        s = e.sections[i]
+        hits = self.kb.term_hits.get((e.slug, i), [])
+        out: list[str] = []
+        for bi, b in enumerate(s.blocks[:limit]):
+            origin = f"{e.path}:{b.line}"
+            here = [h for h in hits if h.block == bi]
+            if b.kind == "paragraph":
+                out.append(para(self.text_with_terms(page, b.text, here, skip, origin)))
+            else:
+                out.append(self.list_block(page, b, here, skip, origin))
+        return out
+
+    def list_block(self, page: str, b: Block, hits: list[TermHit], skip: str | None, origin: str) -> str:
+        items = []
+        for n, item in enumerate(b.items):
+            h = [x for x in hits if x.item == n]
+            items.append(self.text_with_terms(page, item, h, skip, origin))
+        return ul(items, b.ordered)
+
+    def topic_chips(self, page: str, slugs: list[str]) -> str:
+        return ", ".join(self.link(page, topic_page(s), self.topics[s].title) for s in slugs)
+
+    def timeline_rows(self, p: str, cases: list[CaseStudy]) -> list[Any]:
+        number = self.kb.topic_number
+        return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: number.get(c.topics[0], 0) % PALETTE)
+
+    def backlinks(self, p: str, key: str, shown: set[str] | frozenset[str] = frozenset()) -> list[PageBlock]:
+        """ "Mentioned in": every essay section that mentions the target, grouped by essay.
+
+        A topic page's copy of an essay section is the same passage, so only the essay's own
+        section is listed; sections in ``shown`` (already linked on the page) are left out."""
+        ms = [
+            m
+            for m in self.kb.backlinks.get(key, [])
+            if m.kind in ("term", "source", "actor")
+            and m.src_page != p
+            and not m.src_page.startswith("topics/")
+            and f"{m.src_page}#{m.src_anchor}" not in shown
+        ]
+        ms, more = trim_mentions(ms)
+        lines: list[PageBlock] = [Heading(2, "Mentioned in", "mentioned-in", nosearch=True)]
+        if not ms:
+            return [*lines, para("No other essay section mentions it." if shown else "No essay section mentions it yet.")]
+        groups: dict[str, list[str]] = {}
+        seen: set[str] = set()
+        for m in ms:
+            k = f"{m.src_page}#{m.src_anchor}" if m.src_anchor else m.src_page
+            if k in seen:
+                continue
+            seen.add(k)
+            groups.setdefault(m.group, []).append(self.link(p, k, m.label.split(" › ", 1)[-1]))
+        lines.append(ul([f"<strong>{esc(g)}</strong>: {', '.join(links)}" for g, links in groups.items()]))
+        if more:
+            lines.append(para(esc(f"{count(more, 'other essay mentions', 'other essays mention')} it as well.")))
+        return lines

@@ -1,0 +1,181 @@
+"""Page builders for the site's own pages: home, the indexes, the timeline, actors and places, the graph.
+
+Their wording comes from :mod:`diplokb.render.copy` templates and names whatever topics exist.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
+from . import scale, summary
+from .context import Context
+from .copy import copy_text, count, series
+from .graph import matrix_html
+from .markup import Block, Heading, Page, esc, nosearch_div, para, table, ul
+from .timeline import PALETTE, timeline_html
+
+
+def _first_sentence(text: str) -> str:
+    m = re.search(r"(?<=[.!?])\s", text)
+    return text[: m.start()] if m else text
+
+
+def home(r: Context) -> Page:
+    kb = r.kb
+    p = HOME
+    n_cases = len(kb.cases)
+    intro = copy_text(
+        "home_intro",
+        topics=series([t.title for t in kb.topics]),
+        essays=count(len(kb.essays), "essay", "essays"),
+        cases=count(n_cases, "case study", "case studies"),
+    )
+    out: list[Block] = [Heading(1, copy_text("home_title")), para(esc(intro)), Heading(2, "Topics", "topics", nosearch=True)]
+    items = []
+    for t in kb.topics:
+        n, m = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
+        counts = f"{n} case stud{'y' if n == 1 else 'ies'}, {m} essay section{'' if m == 1 else 's'}"
+        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(_first_sentence(t.summary))}")
+    if items:
+        out.append(ul(items))
+    out += [
+        para(f"All topics with their full summaries: {r.link(p, TOPIC_INDEX, 'Topics')}."),
+        Heading(2, "Essays", "essays", nosearch=True),
+    ]
+    if scale.essays_are_many(kb):
+        out.append(para(f"{esc(count(len(kb.essays), 'essay', 'essays'))}, by topic: {r.link(p, ESSAY_INDEX, 'Essays')}."))
+    essays = [f"{r.link(p, essay_page(e.slug), kb.essay_title(e))}: {len(e.sections)} sections" for e in kb.essays]
+    if essays and not scale.essays_are_many(kb):
+        out.append(ul(essays))
+    out.append(Heading(2, "Browse", "browse", nosearch=True))
+    out.append(
+        ul(
+            [
+                f"{r.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics of their sections.",
+                f"{r.link(p, CASE_INDEX, 'Case studies')}: every case study in one table, with years, places and topics.",
+                f"{r.link(p, TIMELINE, 'Timeline of case studies')}: the case studies on one time axis, by topic.",
+                f"{r.link(p, ACTORS, 'Actors and places')}: the states, organisations and places the case studies name.",
+                f"{r.link(p, GRAPH, 'Knowledge graph')}: topics, case studies, essays and actors, and how they connect.",
+            ]
+        )
+    )
+    return Page.of(p, "Home", "A knowledge base of military diplomacy: topics, essays and case studies, cross-linked.", out)
+
+
+def timeline(r: Context) -> Page:
+    if scale.cases_are_many(r.kb):
+        return summary.timeline(r)
+    kb = r.kb
+    p = TIMELINE
+    colour = {t.slug: n % PALETTE for n, t in enumerate(kb.topics)}
+    groups = []
+    for t in kb.topics:
+        own = scale.own_cases(kb, t.slug)
+        if own:
+            groups.append((t.title, r.url(p, topic_page(t.slug)), colour[t.slug], r.timeline_rows(p, own)))
+    out: list[Block] = [
+        Heading(1, "Timeline of case studies"),
+        para(
+            "The years of every case study on one axis, grouped by each case's main topic, whose colour its bar takes. "
+            "Cases still running reach the date they were last checked, or this year. Each row opens its case study."
+        ),
+        timeline_html(groups, "Timeline of case studies"),
+    ]
+    return Page.of(p, "Timeline of case studies", "The case studies of the knowledge base on one time axis, by topic.", out)
+
+
+def topic_index(r: Context) -> Page:
+    kb = r.kb
+    p = TOPIC_INDEX
+    out: list[Block] = [Heading(1, "Topics"), para(esc(copy_text("topic_index_intro", count=count(len(kb.topics), "topic", "topics"))))]
+    items = []
+    for t in kb.topics:
+        n_cases, n_secs = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
+        counts = f"{n_secs} essay section{'s' if n_secs != 1 else ''}, {n_cases} case stud{'y' if n_cases == 1 else 'ies'}"
+        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(t.summary)}")
+    out.append(nosearch_div(ul(items)))
+    return Page.of(p, "Topics", "The topics of the knowledge base, each with its summary, essay sections and case studies.", out)
+
+
+def essay_index(r: Context) -> Page:
+    if scale.essays_are_many(r.kb):
+        return summary.essay_index(r)
+    kb = r.kb
+    p = ESSAY_INDEX
+    out: list[Block] = [Heading(1, "Essays"), para(esc(copy_text("essay_index_intro", count=count(len(kb.essays), "essay", "essays"))))]
+    rows = []
+    for e in kb.essays:
+        topics = sorted({t for f in kb.routing.filings[e.slug] for t in f.topics}, key=lambda s: r.topics[s].title.casefold())
+        rows.append([r.link(p, essay_page(e.slug), kb.essay_title(e)), str(len(e.sections)), r.topic_chips(p, topics) or "–"])
+    out.append(table(["Essay", "Sections", "Topics"], rows, right=frozenset({1}), cls="kb-reflow"))
+    return Page.of(p, "Essays", "The essays of the knowledge base, in full, with the topics their sections are filed under.", out)
+
+
+def case_index(r: Context) -> Page:
+    if scale.cases_are_many(r.kb):
+        return summary.case_index(r)
+    kb = r.kb
+    p = CASE_INDEX
+    intro = esc(copy_text("case_index_intro", count=count(len(kb.cases), "case study", "case studies")))
+    out: list[Block] = [
+        Heading(1, "Case studies"),
+        para(intro + f" The same, on one time axis: {r.link(p, TIMELINE, 'Timeline of case studies')}."),
+    ]
+    rows = [
+        [r.link(p, case_page(c.id), c.name), esc(c.years) or "–", esc(", ".join(c.places)) or "–", r.topic_chips(p, c.topics)]
+        for c in sorted(kb.cases.values(), key=lambda c: c.name.casefold())
+    ]
+    out.append(table(["Case study", "Years", "Places", "Topics"], rows, cls="kb-reflow"))
+    return Page.of(p, "Case studies", "Every case study of the knowledge base: name, years, places and topics.", out)
+
+
+def actors(r: Context) -> Page:
+    if scale.entities_are_many(r.kb):
+        return summary.actors(r)
+    kb = r.kb
+    p = ACTORS
+    ents = sorted(kb.entities.values(), key=lambda x: x.name.casefold())
+    out: list[Block] = [
+        Heading(1, "Actors and places"),
+        para("Every state, organisation and place the case studies name, with the case studies and the essay sections that mention it."),
+    ]
+    for kind, label in (("actor", "Actors"), ("place", "Places")):
+        out.append(Heading(2, label, f"{kind}s"))
+        for x in (x for x in ents if x.kind == kind):
+            out.append(Heading(3, x.name, x.anchor))
+            out.append(para("Case studies: " + ", ".join(r.link(p, case_page(c), kb.cases[c].name) for c in x.cases)))
+            if x.sections:
+                by_essay: dict[str, list[str]] = {}  # each essay's title once, then its sections
+                for e, i in x.sections:
+                    by_essay.setdefault(e, []).append(r.link(p, kb.section_key(e, i), kb.section_title(r.essays[e], i)))
+                groups = [f"<em>{esc(kb.essay_title(r.essays[e]))}</em>: {', '.join(secs)}" for e, secs in by_essay.items()]
+                out.append(para("Mentioned in " + "; ".join(groups), nosearch=True))
+    return Page.of(
+        p,
+        "Actors and places",
+        "States, organisations and places named in the case studies, with where they are mentioned.",
+        out,
+    )
+
+
+def graph(r: Context) -> Page:
+    if scale.graph_is_large(r.kb):
+        return summary.graph(r)
+    p = GRAPH
+    out: list[Block] = [
+        Heading(1, "Knowledge graph"),
+        para(
+            "How the knowledge base connects, as a table: one column per topic, one row per essay, case study, "
+            "actor and place. A mark says the row connects to the topic, and a number how many times: "
+            "sections of an essay filed under it, or case studies of an actor or place. "
+            "Rows with marks in several columns are what joins the topics. Every name is a link."
+        ),
+        matrix_html(r.kb, lambda key: r.url(p, key)),
+    ]
+    return Page.of(
+        p,
+        "Knowledge graph",
+        "How topics, essays, case studies, actors and places connect: a table of topics against everything else.",
+        out,
+    )

@@ -1,0 +1,258 @@
+"""Stage 3, route: file each essay section under zero, one or several topics.
+
+Routing reads what a section says, not what it is called: every topic's ``terms`` are counted in
+the heading and the text with one combined matcher. A section is filed under a topic when its
+heading names the topic, or when the text carries enough weight for it: a mention in a paragraph's
+opening sentence says what the paragraph is about and weighs double, and a repetition of the
+essay's own title phrase (its refrain) weighs a quarter. A section whose text names one topic
+and no other is filed under it on a single mention if that mention still meets the density bar
+(at most 100 words). An essay's opening and its closing frame the whole essay: the opening is
+filed under the topics its title names, the closing under a topic the essay is about (its title
+names it or the opening is filed under it) on ordinary weight, and either under any other topic
+only on double weight. A section that names no topic stays on its essay page. A topic's ``pin``
+and ``exclude`` lists override all of this for the sections they name (by heading, in any essay, or
+as ``essay#section``, one section). Every filing keeps its evidence (terms, where
+they were found, scores, reasons) for ``diplokb route --explain``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from ..match import Hit, TermMatcher, canonical
+from ..text import fold
+from ..urls import section_ids, section_ref
+from .model import EssayMeta, Topic
+from .parse import Essay, Section
+
+HEADING_WEIGHT = 4  # a topic named in the heading
+TITLE_WEIGHT = 0  # a topic the essay's title names, shown for an opening or closing: the essay is about it; no weight
+LEAD_WEIGHT = 2  # a mention in a paragraph's opening sentence: the paragraph is about the topic
+TEXT_WEIGHT = 1  # any other mention
+ECHO_WEIGHT = 0.25  # a mention inside a repetition of the essay's title phrase ("... and nation-building")
+MIN_BODY_HITS = 2  # weight needed in the text when the heading says nothing
+MIN_DENSITY = 1 / 100  # ... and at least this weight per word of the section
+MIN_SHARE = 0.3  # of the strongest topic's score in the same section
+FRAME_OTHER = 2  # an opening or closing needs this many times MIN_BODY_HITS for a topic its essay is not about
+WEIGHTS = {"heading": HEADING_WEIGHT, "title": TITLE_WEIGHT, "lead": LEAD_WEIGHT, "text": TEXT_WEIGHT, "title echo": ECHO_WEIGHT}
+_WORDS = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s")
+
+
+@dataclass
+class Filing:
+    """Topics of one section, strongest first, with the evidence."""
+
+    topics: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    unfiled: dict[str, str] = field(default_factory=dict)  # topics with evidence that were not filed, and why
+    # topic -> (term as written, where: heading | title | lead | text | title echo) -> mentions
+    evidence: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    words: int = 0
+
+
+@dataclass
+class Routing:
+    """``filings[essay_slug][section_index]`` and the reverse, ``by_topic[slug]``."""
+
+    filings: dict[str, list[Filing]]
+    by_topic: dict[str, list[tuple[str, int]]]
+
+    def topics_of(self, essay: str, index: int) -> list[str]:
+        return self.filings[essay][index].topics
+
+
+def essay_title(e: Essay, meta: dict[str, EssayMeta]) -> str:
+    """The title line, else the title in essays.yaml, else the file name made readable."""
+    m = meta.get(e.slug)
+    if e.title or (m and m.title):
+        return e.title or (m.title if m else "")
+    name = (posixpath.basename(e.path.replace("\\", "/")).rsplit(".", 1)[0] if e.path else "") or e.slug
+    name = " ".join(name.replace("-", " ").replace("_", " ").split()) or e.slug
+    return name[:1].upper() + name[1:]
+
+
+def topic_matcher(topics: list[Topic]) -> TermMatcher:
+    return TermMatcher((term, t.slug) for t in topics for term in [*t.terms, t.title])
+
+
+SectionHits = list[tuple[int, int, Hit]]  # (block, item, hit) for every term mention in a section
+
+
+def section_hits(matcher: TermMatcher, section: Section) -> SectionHits:
+    """Every term mention in a section's blocks (list items one by one): one matcher pass per text."""
+    out: SectionHits = []
+    for bi, b in enumerate(section.blocks):
+        for ii, text in enumerate([b.text] if b.kind == "paragraph" else b.items):
+            out.extend((bi, ii, h) for h in matcher.finditer(text))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(fold(text))
+
+
+class _TitlePhrase:
+    """The words around each term in an essay's title: text repeating them is the essay's refrain.
+
+    Essays repeat their title ("military diplomacy and nation-building") in almost every
+    paragraph; such a repetition says what the essay is about, not what the paragraph is about.
+    A mention counts as a title echo when the two words before it, or the two after it, are the
+    title's own.
+    """
+
+    def __init__(self, matcher: TermMatcher, title: str | None) -> None:
+        self.context: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self.title = t = title or ""
+        for h in matcher.finditer(t):
+            before, after = tuple(_words(t[: h.start])[-2:]), tuple(_words(t[h.end :])[:2])
+            self.context.setdefault(h.form, []).append((before, after))
+
+    def echoes(self, text: str, hit: Hit) -> bool:
+        ctx = self.context.get(hit.form)
+        if not ctx:
+            return False
+        before, after = tuple(_words(text[: hit.start])[-2:]), tuple(_words(text[hit.end :])[:2])
+        return any((len(b) == 2 and b == before) or (len(a) == 2 and a == after) for b, a in ctx)
+
+
+def _lead_end(text: str) -> int:
+    """End of a paragraph's opening sentence, which says what the rest is about; 0 for a one-sentence paragraph."""
+    m = _SENTENCE_END.search(text)
+    return m.end() if m and text[m.end() :].strip() else 0
+
+
+@dataclass
+class _Rules:
+    """Each topic's pin and exclude entries, canonicalised once: a heading (in any essay) or ``essay#section`` (one section)."""
+
+    pin: dict[str, set[str]]  # canonical heading, or canonical "essay#section" -> topics
+    exclude: dict[str, set[str]]
+    by_ref: bool  # some entry names one section: only then are section ids worked out
+
+    @classmethod
+    def of(cls, topics: list[Topic]) -> _Rules:
+        pin: dict[str, set[str]] = {}
+        exclude: dict[str, set[str]] = {}
+        by_ref = False
+        for t in topics:
+            for rules, entries in ((pin, t.pin), (exclude, t.exclude)):
+                for h in entries:
+                    ref = section_ref(h)
+                    by_ref |= ref is not None
+                    rules.setdefault(ref or canonical(h), set()).add(t.slug)
+        return cls(pin, exclude, by_ref)
+
+    def of_section(self, heading: str | None, ref: str) -> tuple[set[str], set[str]]:
+        """(pinned, excluded) topics of a section, by its heading and by its ``essay#section``."""
+        h = canonical(heading) if heading else ""
+        pinned = self.pin.get(ref, set()) | (self.pin.get(h, set()) if h else set())
+        return pinned, self.exclude.get(ref, set()) | (self.exclude.get(h, set()) if h else set())
+
+
+def _file_section(
+    section: Section, hits: SectionHits, matcher: TermMatcher, rules: tuple[set[str], set[str]], title: _TitlePhrase, about: dict[str, str]
+) -> Filing:
+    """``about``: the topics the essay is about, each with where that comes from (its title, its opening)."""
+    filing = Filing(words=max(1, sum(len(b.plain().split()) for b in section.blocks)))
+
+    def note(slug: str, written: str, where: str) -> None:
+        ev = filing.evidence.setdefault(slug, {})
+        key = (" ".join(written.split()).casefold(), where)
+        ev[key] = ev.get(key, 0) + 1
+
+    framing = section.heading is None or section.inferred  # the opening or the closing: they frame the essay
+    for h in matcher.finditer(title.title if framing else section.heading or ""):
+        note(h.key, h.text, "title" if framing else "heading")
+    leads = [_lead_end(b.text) if b.kind == "paragraph" else 0 for b in section.blocks]
+    for bi, ii, h in hits:
+        b = section.blocks[bi]
+        text = b.text if b.kind == "paragraph" else b.items[ii]
+        if title.echoes(text, h):
+            note(h.key, h.text, "title echo")
+        else:
+            note(h.key, h.text, "lead" if h.start < leads[bi] else "text")
+    head: dict[str, float] = {}
+    body: dict[str, float] = {}
+    for slug, ev in filing.evidence.items():
+        for (_form, where), n in ev.items():
+            if where == "heading":
+                head[slug] = head.get(slug, 0) + n
+            elif where != "title":
+                body[slug] = body.get(slug, 0) + WEIGHTS[where] * n
+    scores = {k: HEADING_WEIGHT * head.get(k, 0) + body.get(k, 0) for k in filing.evidence}
+    filing.scores = scores
+    best = max(scores.values(), default=0)
+    pinned, excluded = rules
+    named = [k for k, v in body.items() if v >= TEXT_WEIGHT]
+    sole = len(named) == 1 and not head  # one topic only: a single mention is enough if it meets the density bar
+    opening = section.heading is None  # ``about`` holds the topics its title names
+    for slug in sorted(scores.keys() | pinned | (about.keys() if opening else set())):
+        n_text = body.get(slug, 0)
+        need = MIN_BODY_HITS * (1 if slug in about or not framing else FRAME_OTHER)
+        if slug in excluded:
+            filing.unfiled[slug] = "excluded in the topic file"
+        elif slug in pinned:
+            filing.reasons[slug] = "pinned in the topic file"
+        elif head.get(slug):
+            filing.reasons[slug] = "named in the heading"
+        elif opening and slug in about:
+            filing.reasons[slug] = f"{about[slug]}: an opening introduces what the title names"
+        elif sole and not framing and TEXT_WEIGHT <= n_text < need and n_text / filing.words >= MIN_DENSITY:
+            filing.reasons[slug] = (
+                f"text weight {n_text:g}: the only topic a short section ({filing.words} words) names, at least 1 per {1 / MIN_DENSITY:g}"
+            )
+        elif n_text < need:
+            why = f"text weight {n_text:g}, below {need:g}"
+            if framing and slug not in about:
+                why += " (an opening or closing, for a topic its essay is not about)"
+            elif sole and not framing and n_text >= TEXT_WEIGHT:
+                why += f" (the only topic named, but thinner than 1 per {1 / MIN_DENSITY:g} words in {filing.words})"
+            filing.unfiled[slug] = why
+        elif n_text / filing.words < MIN_DENSITY:
+            filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
+        elif scores[slug] < MIN_SHARE * best:
+            filing.unfiled[slug] = f"score {scores[slug]:g} below {MIN_SHARE:.0%} of the strongest topic's {best:g}"
+        elif framing and slug in about:
+            filing.reasons[slug] = f"{about[slug]}, text weight {n_text:g}, at least {need:g}"
+        else:
+            filing.reasons[slug] = f"text weight {n_text:g}, at least {need:g} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
+    filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
+    return filing
+
+
+def route(
+    essays: list[Essay],
+    topics: list[Topic],
+    matcher: TermMatcher | None = None,
+    hits: dict[tuple[str, int], SectionHits] | None = None,
+    meta: dict[str, EssayMeta] | None = None,
+) -> Routing:
+    """File every section of every essay; sections matching nothing stay on their essay page.
+
+    ``hits`` (from :func:`section_hits`, keyed by essay slug and section index) lets the link
+    stage share its single pass of the matcher over the text. ``meta`` (essays.yaml) gives the
+    title of an essay without a title line; else its file name is read as its title.
+    """
+    matcher = matcher or topic_matcher(topics)
+    rules = _Rules.of(topics)
+    filings: dict[str, list[Filing]] = {}
+    by_topic: dict[str, list[tuple[str, int]]] = {t.slug: [] for t in topics}
+    for e in essays:
+        title = _TitlePhrase(matcher, essay_title(e, meta or {}))
+        about = {h.key: "named in the essay's title" for h in matcher.finditer(title.title)}
+        fl = []
+        ids = section_ids(e) if rules.by_ref else None
+        for i, s in enumerate(e.sections):
+            sh = hits[(e.slug, i)] if hits is not None else section_hits(matcher, s)
+            fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{ids[i]}" if ids else ""), title, about))
+            if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
+                about = {**{k: "its essay's opening is filed under it" for k in fl[0].topics}, **about}
+        filings[e.slug] = fl
+        for i, f in enumerate(fl):
+            for slug in f.topics:
+                by_topic[slug].append((e.slug, i))
+    return Routing(filings, by_topic)
