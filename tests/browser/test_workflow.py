@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -86,14 +87,20 @@ def test_workflow_build_steps_run_as_written(tmp_path: Path) -> None:
 
 
 def test_installed_package_carries_its_theme_and_copy(tmp_path: Path) -> None:
-    """`pip install .` (as the workflow does, not editable) ships the templates, stylesheet and site copy."""
+    """`pip install .` (as the workflow does, not editable) ships every module, the templates, stylesheet and site copy."""
     import subprocess
     import sys
     import zipfile
 
     root = WORKFLOW.parents[2]
+    # From a clean copy: setuptools reuses a checkout's build/ folder, whose stale files would pass for packaged ones.
+    clean = tmp_path / "src-copy"
+    clean.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(root / name, clean / name)
+    shutil.copytree(root / "src", clean / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     res = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(clean)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -101,5 +108,6 @@ def test_installed_package_carries_its_theme_and_copy(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     (wheel,) = tmp_path.glob("diplokb-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("diplokb/copy.yaml", "diplokb/theme/main.html", "diplokb/theme/assets/diplokb.css", "diplokb/theme/partials/toc.html"):
-        assert needed in names, needed
+    modules = {p.relative_to(root / "src").as_posix() for p in (root / "src" / "diplokb").rglob("*.py")}
+    data = {"diplokb/render/copy.yaml", "diplokb/theme/main.html", "diplokb/theme/assets/diplokb.css", "diplokb/theme/partials/toc.html"}
+    assert modules - names == set() and data - names == set()
