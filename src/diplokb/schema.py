@@ -38,8 +38,8 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
         "summary",
         "str",
         True,
-        "Two or three sentences leading with what happened, when and where; every fact cited: [1] the case's first "
-        "reference, [essay#section] an essay passage. An essay's judgement is attributed once.",
+        "What happened, when and where, first; every fact cited: [1] the case's first reference, [essay#section] an "
+        "essay passage. An essay's judgement is attributed to it, once.",
         "...",
     ),
     FieldSpec(
