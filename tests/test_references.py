@@ -16,7 +16,7 @@ from diplokb.model import json_schema, load_topics, unstated_facts
 from diplokb.pipeline import run
 from diplokb.sources import load_essay
 
-from .conftest import SEEDS
+from .conftest import CONTENT, SEEDS
 
 ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 ESSAY = "military-diplomacy-and-foreign-relations"
@@ -342,3 +342,28 @@ def test_brackets_that_are_not_markers(tmp_path: Path) -> None:
     text = TOPIC_REFS.replace("reference [1].", "reference [1], [sic] [link](https://x.example) [1999-2005].")
     _, report = load(tmp_path, text)
     assert not report.problems
+
+
+def test_readme_example_pastes_into_its_topic_file(tmp_path: Path) -> None:
+    """The README's "Adding a case study" entry, pasted as it is at the end of the file it names, loads clean:
+    no error, no warning (every reference cited, every passage id real), and the case is there once."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding a case study\n", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    target = section.split("at the end\nof `", 1)[1].split("`", 1)[0]
+    assert target == "content/topics/alliances.yaml"
+    content = tmp_path / "content"
+    (content / "topics").mkdir(parents=True)
+    for path in CONTENT.joinpath("topics").glob("*.yaml"):
+        (content / "topics" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    pasted = tmp_path / target
+    before = pasted.read_text(encoding="utf-8")
+    assert before.endswith("\n") and not before.rstrip().endswith("case_studies:")
+    pasted.write_text(before + example, encoding="utf-8")
+    report = Report()
+    topics = load_topics(content, ESSAYS, require_references=True, report=report)
+    assert warnings(report) == []
+    names = [c.name for t in topics for c in t.case_studies]
+    assert names.count("Exercise Malabar 2025") == 1
+    (malabar,) = [c for t in topics for c in t.case_studies if c.name == "Exercise Malabar 2025"]
+    assert "[1]" in malabar.summary and "[2]" in malabar.summary and "#military-training-and-joint-exercises]" in malabar.summary
