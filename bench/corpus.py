@@ -740,7 +740,7 @@ def _topic_yaml(t: TopicSpec, cases: list[CaseSpec], topics: list[TopicSpec], rn
                 "places": list(c.places),
                 "actors": list(c.actors),
                 "summary": f"{c.name} is one of the cases the essays cite for {t.title.lower()}. "
-                f"It shows {', '.join(c.actors)} working in {' and '.join(c.places)} to {rng.choice(GOALS)}.",
+                f"It shows {', '.join(c.actors)} working in {' and '.join(c.places)} to {rng.choice(GOALS)} [1].",
                 **({"topics": list(c.extra)} if c.extra else {}),
                 **({"as_of": "2026-12-01"} if c.years.endswith("present") else {}),
                 "source": {"essay": c.essay, "quote": c.quote},

@@ -71,7 +71,7 @@ def test_knowledge_json(seed_site: Path) -> None:
 def test_topic_page_content(seed_site: Path) -> None:
     """A topic page has its summary, filed sections linking back to the exact essay place, case studies, related topics."""
     html = page(seed_site, "topics/peacekeeping")
-    assert "Peacekeeping sends military forces into conflict zones" in html
+    assert "Peacekeeping sends military forces to help countries move away from conflict" in html
     assert 'href="../../essays/military-diplomacy-and-foreign-relations/#military-diplomacy-and-peacekeeping-operations"' in html
     assert re.search(r'<p class="kb-from">In <a href="../../essays/[^"]+#[^"]+">', html), (
         "each excerpt names its essay, linking the section"

@@ -68,6 +68,7 @@ def add_case(project: Path, name: str, *, actors: list[str] | None = None, topic
         f"  - name: {json.dumps(name, ensure_ascii=False)}\n"
         f"    actors: {json.dumps(actors or ['NATO'], ensure_ascii=False)}\n"
         f"    summary: A case study added by a test.\n"
+        f"    note: It rests on its reference [1].\n"
         f"    source:\n      essay: {FR}\n      quote: {json.dumps(KFOR_QUOTE)}\n" + REFERENCE
     )
     text = path.read_text(encoding="utf-8")
@@ -165,7 +166,7 @@ def test_case_study_may_name_essay_by_file_name(project: Path) -> None:
     path = project / "content/topics/peacekeeping.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").rstrip("\n")
-        + f'\n  - name: KFOR again\n    summary: S.\n    source:\n      essay: "Étude sur l\'OTAN"\n      quote: "{KFOR_QUOTE}"\n'
+        + f'\n  - name: KFOR again\n    summary: S [1].\n    source:\n      essay: "Étude sur l\'OTAN"\n      quote: "{KFOR_QUOTE}"\n'
         + REFERENCE,
         encoding="utf-8",
     )

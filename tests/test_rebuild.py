@@ -78,8 +78,13 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
         ("case study added", _append(peace, NEW_CASE)),
         ("case study years", _edit(peace, "years: 1999-2005", "years: 1999-2006")),
         ("case study actors", _edit(peace, "actors: [United Nations]", "actors: [United Nations, ECOWAS]")),
-        ("essay heading", _edit(essay, "Health Initiatives\n", "Health Initiatives Revisited\n")),
-        ("essay text", _edit(essay, "Health Initiatives Revisited\n", "Health Initiatives Revisited\nPeacekeeping troops ran clinics.\n")),
+        ("essay heading", _edit(essay, "Navigating Power Dynamics\n", "Navigating Power Dynamics Revisited\n")),
+        (
+            "essay text",
+            _edit(
+                essay, "Navigating Power Dynamics Revisited\n", "Navigating Power Dynamics Revisited\nPeacekeeping troops ran clinics.\n"
+            ),
+        ),
         ("broken save", _edit(peace, "title: Peace operations", "title: Peace operations\nsummry: oops")),
         ("fixed", _edit(peace, "\nsummry: oops", "")),
         (

@@ -16,7 +16,7 @@ from diplokb.pipeline import run
 from diplokb.stages.model import json_schema, load_topics, unstated_facts
 from diplokb.stages.sources import load_essay
 
-from .conftest import SEEDS
+from .conftest import CONTENT, SEEDS
 
 ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 ESSAY = "military-diplomacy-and-foreign-relations"
@@ -36,7 +36,8 @@ def topic(cases: str) -> str:
 def case(
     *, years: str = "", places: str = "[Kosovo]", actors: str = "[NATO]", source: bool = True, refs: str | None = REF, extra: str = ""
 ) -> str:
-    out = f"  - name: KFOR\n    summary: The essay names it.\n    places: {places}\n    actors: {actors}\n"
+    cite = " [1]" if refs is not None else ""  # a reference no marker cites is warned of
+    out = f"  - name: KFOR\n    summary: NATO leads KFOR in Kosovo{cite}.\n    places: {places}\n    actors: {actors}\n"
     if years:
         out += f"    years: {years}\n"
     out += extra
@@ -149,7 +150,7 @@ def test_reference_missing_field(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["TODO: two or three sentences", "tbd", "A case. FIXME later."])
 def test_placeholder_summary_refused(tmp_path: Path, text: str) -> None:
     """A placeholder left in a summary is an error, not published text."""
-    msgs = errors(tmp_path, topic(case().replace("The essay names it.", json.dumps(text))))
+    msgs = errors(tmp_path, topic(case().replace("NATO leads KFOR in Kosovo [1].", json.dumps(text))))
     assert any("case_studies[0].summary: placeholder" in m for m in msgs), msgs
 
 
@@ -206,3 +207,163 @@ def test_check_reads_the_sites_requirement(tmp_path: Path) -> None:
     )
     strict = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
     assert strict.returncode == 1 and "has no references" in strict.stderr and "Traceback" not in strict.stderr
+
+
+# Topic references and citation markers (issue 18): [N] cites the entry's own references, [essay#section] a passage.
+
+TOPIC_REFS = """\
+title: T
+summary: >-
+  A topic resting on a reference [1]. The essays treat it
+  here [military-diplomacy-and-foreign-relations#conclusion].
+terms: [t term]
+references:
+  - title: NATO's role in Kosovo
+    publisher: NATO
+    date: 2024-05-01
+    url: https://www.nato.int/cps/en/natolive/topics_48818.htm
+"""
+
+
+def warnings(report: Report) -> list[str]:
+    return [f"warning: {p}" for p in report.problems if p.severity == "warning"]
+
+
+def test_topic_references_loaded(tmp_path: Path) -> None:
+    """A topic's references load like a case study's, and its summary's markers cite them without a problem."""
+    topics, report = load(tmp_path, TOPIC_REFS)
+    assert [(r.publisher, r.date, r.url) for r in topics[0].references] == [
+        ("NATO", "2024-05-01", "https://www.nato.int/cps/en/natolive/topics_48818.htm")
+    ]
+    assert not report.problems
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("url", "javascript:alert(1)", "expected a web address starting with https:// or http://"),
+        ("date", "May 2024", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("title", '""', "expected text, found an empty value"),
+    ],
+)
+def test_bad_topic_reference(tmp_path: Path, field: str, value: str, message: str) -> None:
+    """A bad reference at topic level is reported at its file, line, column and field, as a case study's is."""
+    line = next(i for i, t in enumerate(TOPIC_REFS.splitlines(), 1) if t[4:].startswith(f"{field}: "))
+    old = TOPIC_REFS.splitlines()[line - 1]
+    msgs = errors(tmp_path, TOPIC_REFS.replace(old, f"{old[:4]}{field}: {value}"))
+    path = tmp_path / "content/topics/t.yaml"
+    assert any(m.startswith(f"{path}:{line}:{len(field) + 7}: references[0].{field}: {message}") for m in msgs), msgs
+
+
+def test_topic_reference_missing_field(tmp_path: Path) -> None:
+    msgs = errors(tmp_path, TOPIC_REFS.replace("    publisher: NATO\n", ""))
+    assert any(":7:5: references[0].publisher: missing required field `publisher`" in m for m in msgs), msgs
+
+
+def test_schema_knows_topic_references(tmp_path: Path) -> None:
+    """The JSON Schema accepts a topic's references and refuses a malformed one, as the model does."""
+    good = yaml.safe_load(TOPIC_REFS)
+    good["references"][0]["date"] = "2024-05-01"
+    jsonschema.validate(good, json_schema())
+    bad = yaml.safe_load(TOPIC_REFS.replace("https://www.nato.int", "www.nato.int"))
+    bad["references"][0]["date"] = "2024-05-01"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, json_schema())
+
+
+def test_marker_beyond_references(tmp_path: Path) -> None:
+    """[2] with one reference, in a case's summary or note or a topic's summary: an error at the marker itself."""
+    text = topic(case(extra="    note: >-\n      A note citing\n      nothing real [3].\n")).replace("Kosovo [1].", "Kosovo [1][2].")
+    msgs = errors(tmp_path, text)
+    assert any(":6:43: case_studies[0].summary: `[2]` cites reference 2, but this case study has 1 reference;" in m for m in msgs), msgs
+    assert any(":11:20: case_studies[0].note: `[3]` cites reference 3, but this case study has 1 reference;" in m for m in msgs), msgs
+    msgs = errors(tmp_path, TOPIC_REFS.replace("reference [1]", "reference [0] [2]"))
+    assert any(":3:34: summary: `[0]` cites reference 0, but this topic has 1 reference" in m for m in msgs), msgs
+    assert any(":3:38: summary: `[2]` cites reference 2, but this topic has 1 reference" in m for m in msgs), msgs
+    no_refs = "title: T\nsummary: A topic [1].\nterms: [t term]\n"
+    msgs = errors(tmp_path, no_refs)
+    assert msgs == [
+        f"{tmp_path / 'content/topics/t.yaml'}:2:18: summary: `[1]` cites reference 1, but this topic has no `references:`; [N] cites the Nth item of its `references:`"
+    ]
+
+
+def test_marker_list_refused(tmp_path: Path) -> None:
+    """[1, 2] is not a marker the site can link: one marker per reference."""
+    msgs = errors(tmp_path, TOPIC_REFS.replace("reference [1]", "reference [1, 1]"))
+    assert any(":3:34: summary: `[1, 1]`: write one marker per reference, as `[1][1]`" in m for m in msgs), msgs
+
+
+def test_passage_marker_names_no_section(tmp_path: Path) -> None:
+    """[essay#section] naming no section is an error at the marker, with the closest real id."""
+    text = TOPIC_REFS.replace("relations#conclusion]", "relations#conclusions]")
+    msgs = errors(tmp_path, text)
+    assert msgs == [
+        f"{tmp_path / 'content/topics/t.yaml'}:4:8: summary: `[military-diplomacy-and-foreign-relations#conclusions]` names no "
+        "section of any essay: expected `[essay#section]` with the section's id as the essay page's address has it "
+        "(`diplokb route --explain` shows each section's); did you mean `military-diplomacy-and-foreign-relations#conclusion`?"
+    ]
+    msgs = errors(tmp_path, topic(case(extra="    note: Also [no-such-essay#opening].\n")))
+    assert any(":9:16: case_studies[0].note: `[no-such-essay#opening]` names no section" in m for m in msgs), msgs
+
+
+def test_passage_markers_checked_on_a_cached_rebuild(tmp_path: Path) -> None:
+    """A rebuild that reuses the unchanged topic file (as `diplokb serve` does) still reports its bad passage marker."""
+    from diplokb.cache import BuildCache
+
+    d = tmp_path / "content" / "topics"
+    d.mkdir(parents=True)
+    (d / "t.yaml").write_text(TOPIC_REFS.replace("#conclusion]", "#nowhere]"), encoding="utf-8")
+    cache = BuildCache()
+    for _ in range(2):
+        with pytest.raises(ContentError) as info:
+            load_topics(tmp_path / "content", ESSAYS, cache=cache)
+        assert [p.field for p in info.value.problems] == ["summary"]
+
+
+def test_uncited_reference_warned(tmp_path: Path) -> None:
+    """A reference no marker cites is a warning at that reference: a reader cannot tell which fact it supports."""
+    second = REF.replace("2024-05-01", "2024-06-01")
+    _, report = load(tmp_path, topic(case(refs=REF + second)))
+    assert warnings(report) == [
+        f"warning: {tmp_path / 'content/topics/t.yaml'}:17:9: case_studies[0].references[1]: reference 2 is cited by no marker: "
+        "add `[2]` after the fact it supports in the summary or note, or remove it"
+    ]
+    _, report = load(tmp_path, topic(case(refs=REF + second, extra="    note: The second says otherwise [2].\n")))
+    assert not report.problems  # a marker in the note cites it
+    _, report = load(tmp_path, TOPIC_REFS.replace(" [1]", ""))
+    assert warnings(report) == [
+        f"warning: {tmp_path / 'content/topics/t.yaml'}:7:5: references[0]: reference 1 is cited by no marker: "
+        "add `[1]` after the fact it supports in the summary, or remove it"
+    ]
+
+
+def test_brackets_that_are_not_markers(tmp_path: Path) -> None:
+    """Brackets that are not markers ([sic], a link's text, a year span) are left alone."""
+    text = TOPIC_REFS.replace("reference [1].", "reference [1], [sic] [link](https://x.example) [1999-2005].")
+    _, report = load(tmp_path, text)
+    assert not report.problems
+
+
+def test_readme_example_pastes_into_its_topic_file(tmp_path: Path) -> None:
+    """The README's "Adding a case study" entry, pasted as it is at the end of the file it names, loads clean:
+    no error, no warning (every reference cited, every passage id real), and the case is there once."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding a case study\n", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    target = section.split("at the end\nof `", 1)[1].split("`", 1)[0]
+    assert target == "content/topics/alliances.yaml"
+    content = tmp_path / "content"
+    (content / "topics").mkdir(parents=True)
+    for path in CONTENT.joinpath("topics").glob("*.yaml"):
+        (content / "topics" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    pasted = tmp_path / target
+    before = pasted.read_text(encoding="utf-8")
+    assert before.endswith("\n") and not before.rstrip().endswith("case_studies:")
+    pasted.write_text(before + example, encoding="utf-8")
+    report = Report()
+    topics = load_topics(content, ESSAYS, require_references=True, report=report)
+    assert warnings(report) == []
+    names = [c.name for t in topics for c in t.case_studies]
+    assert names.count("Exercise Malabar 2025") == 1
+    (malabar,) = [c for t in topics for c in t.case_studies if c.name == "Exercise Malabar 2025"]
+    assert "[1]" in malabar.summary and "[2]" in malabar.summary and "#military-training-and-joint-exercises]" in malabar.summary

@@ -150,9 +150,10 @@ def test_essay_edit_reaches_open_tab(served: tuple[Path, Server]) -> None:
             page = browser.new_page()
             page.goto(server.url + "essays/military-diplomacy-and-nation-building/")
             essay.write_text(
-                essay.read_text(encoding="utf-8").replace("Health Initiatives\n", "Health Initiatives Revisited\n", 1), encoding="utf-8"
+                essay.read_text(encoding="utf-8").replace("Navigating Power Dynamics\n", "Navigating Power Dynamics Revisited\n", 1),
+                encoding="utf-8",
             )
-            page.wait_for_selector("#health-initiatives-revisited", timeout=15_000)
+            page.wait_for_selector("#navigating-power-dynamics-revisited", timeout=15_000)
         finally:
             browser.close()
 

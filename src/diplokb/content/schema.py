@@ -34,12 +34,20 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("places", "list", False, "Where it happened: countries, regions or places (a contributing country is an actor).", ["Kosovo"]),
     FieldSpec("actors", "list", False, "States, alliances and organisations that took part.", ["NATO"]),
-    FieldSpec("summary", "str", True, "Two or three sentences: what the essay says, attributed, and only what references support.", "..."),
+    FieldSpec(
+        "summary",
+        "str",
+        True,
+        "What happened, when and where, first; every fact cited: [1] the case's first reference, [essay#section] an "
+        "essay passage. An essay's judgement is attributed to it, once.",
+        "...",
+    ),
     FieldSpec(
         "note",
         "str",
         False,
-        "Editor's note, shown with the case: where references contradict the essay, what each says. The essay is never edited.",
+        "Editor's note, shown with the case: where references contradict the essay, what each says, cited with the same "
+        "markers as the summary. The essay is never edited.",
         "...",
     ),
     FieldSpec("topics", "list", False, "Further topics (by file name) this case study belongs to.", ["peacekeeping"]),
@@ -71,7 +79,22 @@ SOURCE_FIELDS: tuple[FieldSpec, ...] = (
 )
 TOPIC_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", "str", True, "Title of the topic page.", "Peacekeeping"),
-    FieldSpec("summary", "str", True, "Two to four sentences introducing the topic, written for this site.", "..."),
+    FieldSpec(
+        "summary",
+        "str",
+        True,
+        "Two to four sentences: what the topic is, cited to its references ([1]), then how the essays treat it, cited to "
+        "their passages ([essay#section]).",
+        "...",
+    ),
+    FieldSpec(
+        "references",
+        "refs",
+        False,
+        "Public references for what the summary says the topic is (UN, NATO, government and treaty texts, encyclopaedias); "
+        "[1] in the summary cites the first.",
+        [],
+    ),
     FieldSpec(
         "terms",
         "list",
@@ -156,6 +179,7 @@ class Topic:
     exclude: list[str] = field(default_factory=list)
     case_studies: list[CaseStudy] = field(default_factory=list)
     path: str = ""
+    references: list[Reference] = field(default_factory=list)  # what the summary's [1], [2]... cite
 
 
 @dataclass(frozen=True)
@@ -213,7 +237,7 @@ def case_yaml(values: dict[str, Any]) -> str:
 
 
 # What `new case-study` and `suggest` leave for the editor: `check` refuses it until it is replaced.
-TODO_SUMMARY = 'TODO: two or three sentences: what the sources say, attributed ("The essay credits ...").'
+TODO_SUMMARY = "TODO: two or three sentences: what happened, when and where, each fact cited ([1] or [essay#section])."
 TODO_REFERENCE = {"title": "TODO: title of the page", "publisher": "TODO: who published it", "date": "TODO", "url": "https://TODO.example"}
 
 

@@ -40,16 +40,17 @@ from ..content.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind
 from ..errors import ContentError, Problem, Report
 from ..text import slugify
 from .parse import Essay
-from .provenance import Refs, check_references, locate_quote, unstated_facts
+from .provenance import Refs, check_citations, check_references, check_sourced, locate_quote, unstated_facts
 
 
 class _Walker:
     """Turns a composed node tree into plain values, recording every problem in ``report``."""
 
-    def __init__(self, path: str, report: Report, require_references: bool = False) -> None:
+    def __init__(self, path: str, report: Report, require_references: bool = False, text: str = "", refs: Refs | None = None) -> None:
         self.path = path
         self.report = report
         self.require_references = require_references
+        self.text, self.refs = text, refs if refs is not None else Refs()  # for citation markers
 
     def err(self, node: Node | None, fld: str, msg: str) -> None:
         line, col = pos(node) if node is not None else (0, 0)
@@ -204,25 +205,9 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
         w.err(
             nodes.get("years", node), f"{where}.as_of", f"`{cs.years}` is ongoing: add `as_of:` with the date you checked it (YYYY-MM-DD)"
         )
-    if not cs.references:
-        unstated = unstated_facts(cs)
-        if unstated:
-            fld, value = unstated[0]
-            more = f" (and {len(unstated) - 1} more)" if len(unstated) > 1 else ""
-            w.err(
-                nodes.get(fld, node),
-                f"{where}.{fld}",
-                f"`{value}`{more} is not stated in the quoted sentence; add `references:` that say so",
-            )
-        else:
-            line, col = pos(node)
-            (w.report.error if w.require_references else w.report.warn)(
-                w.path,
-                line,
-                col,
-                f"{where}.references",
-                f"case study `{cs.name}` has no references; add a public source a reader can follow",
-            )
+    check_sourced(w.report, w.path, cs, node, nodes, where, w.require_references)
+    texts = [(nodes[k], f"{where}.{k}", v) for k, v in (("summary", cs.summary), ("note", cs.note)) if v]
+    check_citations(w.report, w.path, w.text, w.refs, texts, nodes.get("references"), f"{where}.references", "case study")
     for i, (_t, tnode) in enumerate(vals.get("topics", [])):
         nodes[f"topics[{i}]"] = tnode
     return cs, nodes
@@ -237,14 +222,14 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
         report.error(spath, 0, 0, "", f"topic file name {why}")
         return None
     try:
-        _text, root = load_file(path, cache.composed if cache else None)
+        text, root = load_file(path, cache.composed if cache else None)
     except ContentError as exc:
         report.problems.extend(exc.problems)
         return None
     if root is None:
         report.error(spath, 1, 1, "", "file is empty; expected a topic with title, summary and terms")
         return None
-    w = _Walker(spath, report, require_references)
+    w = _Walker(spath, report, require_references, text, refs)
     fields = w.mapping(root, TOPIC_FIELDS, "")
     if fields is None:
         return None
@@ -257,6 +242,8 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
             vals[spec.name] = w.string(vnode, spec.name)
         elif spec.kind == "list":
             vals[spec.name] = w.strings(vnode, spec.name)
+        elif spec.kind == "refs":
+            vals[spec.name] = _references(w, vnode, spec.name)
         elif spec.kind == "cases":
             cases: list[CaseStudy] = []
             if isinstance(vnode, ScalarNode) and vnode.value == "":
@@ -281,6 +268,8 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
     terms_node = fields["terms"][1]
     if not vals["terms"] and not (isinstance(terms_node, SequenceNode) and terms_node.value):  # else its items are reported
         w.err(fields["terms"][1], "terms", "expected at least one term")
+    cites = [(fields["summary"][1], "summary", vals["summary"])]
+    check_citations(report, spath, w.text, refs, cites, fields["references"][1] if "references" in fields else None, "references", "topic")
     refs.topic_refs.extend((r, rnode, spath, f"related[{i}]") for i, (r, rnode) in enumerate(vals.get("related", [])))
     for name in ("pin", "exclude"):
         refs.sections.extend((h, hnode, spath, f"{name}[{i}]") for i, (h, hnode) in enumerate(vals.get(name, [])))
@@ -294,6 +283,7 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
         exclude=[p for p, _ in vals.get("exclude", [])],
         case_studies=vals.get("case_studies", []),
         path=spath,
+        references=vals.get("references") or [],
     )
 
 
@@ -343,7 +333,7 @@ def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cac
     if cache is None or text is None:
         return load_topic(path, report, refs, require_references, cache)
     make = lambda: load_topic(path, report, refs, require_references, cache)  # noqa: E731
-    return cache.replay(str(path), (text, require_references), make, report.problems, refs.topic_refs, refs.sources, refs.sections)
+    return cache.replay(str(path), (text, require_references), make, report.problems, *refs.logs())
 
 
 def load_essay_meta(path: Path, cache: BuildCache | None = None) -> dict[str, EssayMeta]:

@@ -4,13 +4,14 @@ and every fact a quote does not state rests on a reference. Runs once every topi
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..content.essay import Essay
 from ..content.schema import _YEAR, CaseStudy, Topic, did_you_mean
-from ..content.yamlsafe import Node, pos
+from ..content.yamlsafe import Node, SequenceNode, pos
 from ..errors import Report
 from ..match import canonical
 from ..text import fold, normalize_quote, slugify
@@ -24,6 +25,11 @@ class Refs:
     topic_refs: list[tuple[str, Node, str, str]] = field(default_factory=list)  # (slug, node, path, field)
     sources: list[tuple[CaseStudy, Node, Node, str]] = field(default_factory=list)
     sections: list[tuple[str, Node, str, str]] = field(default_factory=list)  # pin and exclude: (entry, node, path, field)
+    passages: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # [essay#section] markers: (id, line, col, path, field)
+
+    def logs(self) -> tuple[list[Any], ...]:
+        """What loading one file appends to (replayed by the build cache while the file is unchanged)."""
+        return self.topic_refs, self.sources, self.sections, self.passages
 
 
 def unstated_facts(cs: CaseStudy) -> list[tuple[str, str]]:
@@ -35,6 +41,88 @@ def unstated_facts(cs: CaseStudy) -> list[tuple[str, str]]:
     for fld in ("places", "actors"):
         out += [(fld, v) for v in getattr(cs, fld) if fold(normalize_quote(v)) not in quote]
     return out
+
+
+# Citation markers in a summary or note: `[2]` cites the entry's second reference, `[essay#section]` an essay passage
+# (the section's id as `pin:` and `diplokb route --explain` write it). A bracket followed by `(` is a link, not a marker.
+_MARKER = re.compile(r"\[([^\[\]\s]+)\](?!\()")
+_NUMBER = re.compile(r"[0-9]+")
+_NUMBER_LIST = re.compile(r"\[\s*[0-9]{1,2}(?:\s*[,;\u2013-]\s*[0-9]{1,2})+\s*\]")  # [1, 2], [1-3]; not a year span
+
+
+def _marker_pos(text: str, node: Node, needle: str, nth: int) -> tuple[int, int]:
+    """(line, col) of the ``nth`` ``needle`` in the source of scalar ``node`` (``text``: the file's); the node's if not there."""
+    at, end = node.start_mark.index - 1, node.end_mark.index
+    for _ in range(nth + 1):
+        at = text.find(needle, at + 1, end)
+        if at < 0:
+            return pos(node)
+    return node.start_mark.line + 1 + text.count("\n", node.start_mark.index, at), at - text.rfind("\n", 0, at)
+
+
+def check_citations(
+    report: Report, path: str, text: str, refs: Refs, cites: list[tuple[Node, str, str]], references: Node | None, fld: str, whose: str
+) -> None:
+    """Check the markers of each (node, field, text) in ``cites`` (a summary, a note) against ``references``, the entry's
+    `references:` list as written: a number that is not one of its items is an error at the marker, a reference no marker
+    cites a warning. Passage markers go to ``refs.passages``, checked once the essays are known (:func:`check_references`)."""
+    count = len(references.value) if isinstance(references, SequenceNode) else 0
+    cited: set[int] = set()
+    for node, where, value in cites:
+        for m in _NUMBER_LIST.finditer(value):
+            line, col = _marker_pos(text, node, m.group(0), 0)
+            one_each = "".join(f"[{n}]" for n in _NUMBER.findall(m.group(0)))
+            report.error(path, line, col, where, f"`{m.group(0)}`: write one marker per reference, as `{one_each}`")
+        seen: dict[str, int] = {}
+        for m in _MARKER.finditer(value):
+            marker, body = m.group(0), m.group(1)
+            nth = seen[marker] = seen.get(marker, -1) + 1
+            if _NUMBER.fullmatch(body) and 1 <= int(body) <= count:
+                cited.add(int(body))
+            elif _NUMBER.fullmatch(body) or "#" in body:
+                line, col = _marker_pos(text, node, marker, nth)
+                if "#" in body:
+                    refs.passages.append((body, line, col, path, where))
+                    continue
+                has = f"has {count} reference{'s' * (count != 1)}" if count else "has no `references:`"
+                report.error(
+                    path,
+                    line,
+                    col,
+                    where,
+                    f"`{marker}` cites reference {int(body)}, but this {whose} {has}; [N] cites the Nth item of its `references:`",
+                )
+    for i, item in enumerate(references.value if isinstance(references, SequenceNode) else []):
+        if i + 1 not in cited:
+            line, col = pos(item)
+            also = " or note" if whose == "case study" else ""
+            report.warn(
+                path,
+                line,
+                col,
+                f"{fld}[{i}]",
+                f"reference {i + 1} is cited by no marker: add `[{i + 1}]` after the fact it supports in the summary{also}, or remove it",
+            )
+
+
+def check_sourced(report: Report, path: str, cs: CaseStudy, node: Node, nodes: dict[str, Node], where: str, require: bool) -> None:
+    """A case without references: a year, place or actor its quote does not state is an error; otherwise the missing
+    references are a warning, or an error where the site requires references (``require``)."""
+    if cs.references:
+        return
+    unstated = unstated_facts(cs)
+    if unstated:
+        fld, value = unstated[0]
+        more = f" (and {len(unstated) - 1} more)" if len(unstated) > 1 else ""
+        line, col = pos(nodes.get(fld, node))
+        report.error(
+            path, line, col, f"{where}.{fld}", f"`{value}`{more} is not stated in the quoted sentence; add `references:` that say so"
+        )
+    else:
+        line, col = pos(node)
+        (report.error if require else report.warn)(
+            path, line, col, f"{where}.references", f"case study `{cs.name}` has no references; add a public source a reader can follow"
+        )
 
 
 QuoteIndex = tuple[Any, str, list[tuple[int, int, int]], dict[str, "tuple[int, int] | None"]]
@@ -114,7 +202,9 @@ def check_references(
             else:
                 cases[cs.id] = cs
     by_essay = {e.slug: e for e in essays}
-    _check_sections(essays, refs, report, unreadable or set())
+    ids = _section_ids(essays) if refs.sections or refs.passages else set()
+    _check_sections(essays, ids, refs, report, unreadable or set())
+    _check_passages(ids, refs, report, unreadable or set())
     for cs, enode, qnode, fld in refs.sources:
         assert cs.source is not None  # only case studies with a source are listed
         essay = cs.source.essay
@@ -142,20 +232,19 @@ def check_references(
     return resolved
 
 
-def _check_sections(essays: list[Essay], refs: Refs, report: Report, unreadable: set[str]) -> None:
+def _check_sections(essays: list[Essay], ids: set[str], refs: Refs, report: Report, unreadable: set[str]) -> None:
     """Warn of a ``pin`` or ``exclude`` entry that names no section: it would silently do nothing."""
     if not refs.sections:
         return
     headings = {canonical(s.heading): s.heading for e in essays for s in e.sections if s.heading}
-    ids = {f"{e.slug}#{sid}" for e in essays for sid in section_ids(e)}
     for text, node, path, fld in refs.sections:
         ref = section_ref(text)
-        if ref is not None and (ref in ids or ref.partition("#")[0] in unreadable):
-            continue
         if ref is None and canonical(text) in headings:
             continue
+        hint = _unknown_section(ref, ids, unreadable) if ref is not None else did_you_mean(text, set(headings.values()))
+        if hint is None:
+            continue
         line, col = pos(node)
-        hint = did_you_mean(ref, ids) if ref is not None else did_you_mean(text, set(headings.values()))
         report.warn(
             path,
             line,
@@ -163,4 +252,34 @@ def _check_sections(essays: list[Essay], refs: Refs, report: Report, unreadable:
             fld,
             f"`{text}` names no section of any essay: expected a heading as an essay writes it, or `essay#section`"
             f" as in the essay page's address (`diplokb route --explain` shows each section's){hint}",
+        )
+
+
+def _section_ids(essays: list[Essay]) -> set[str]:
+    """Every section's ``essay#section``, as ``pin``, ``exclude`` and passage markers name one section."""
+    return {f"{e.slug}#{sid}" for e in essays for sid in section_ids(e)}
+
+
+def _unknown_section(ref: str, ids: set[str], unreadable: set[str]) -> str | None:
+    """None if ``ref`` (canonical ``essay#section``) names a section, or one of an essay that could not be read
+    (reported already); else the "did you mean" hint, empty when nothing is close."""
+    if ref in ids or ref.partition("#")[0] in unreadable:
+        return None
+    return did_you_mean(ref, ids)
+
+
+def _check_passages(ids: set[str], refs: Refs, report: Report, unreadable: set[str]) -> None:
+    """A passage marker ``[essay#section]`` that names no section is an error: it would cite nothing."""
+    for text, line, col, path, fld in refs.passages:
+        ref = section_ref(text)
+        hint = _unknown_section(ref, ids, unreadable) if ref is not None else did_you_mean(text, ids)
+        if hint is None:
+            continue
+        report.error(
+            path,
+            line,
+            col,
+            fld,
+            f"`[{text}]` names no section of any essay: expected `[essay#section]` with the section's id as the essay"
+            f" page's address has it (`diplokb route --explain` shows each section's){hint}",
         )
