@@ -34,6 +34,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from ..content.outputs import project_inputs, site_dir_problem
 from ..render import markup
 
 from . import searchindex
@@ -133,6 +134,14 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             # "passes" with warnings. In strict mode warnings fail the build, so they are shown and counted.
             mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
+        # Before anything is written: MkDocs empties site_dir, and the swap deletes the folder it replaces.
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        cfg = Path(config.config_file_path or "mkdocs.yml").resolve()
+        root = cfg.parent
+        inputs = project_inputs(root, content, seeds, Path(config.docs_dir), custom)
+        bad = site_dir_problem(Path(config.site_dir), inputs, Path(here(cfg)), here(Path(config.site_dir)))
+        if bad is not None:
+            raise PluginError(f"diplokb: {bad}")
         try:
             with _no_cycle_collection(freeze=not self.serving):
                 result = run(
@@ -155,7 +164,6 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             for w in result.warnings:
                 log.warning(str(w))
             knowledge = self._dump(result.knowledge)
-            root = Path(config.config_file_path or ".").resolve().parent
             sources = {}
             resolved: dict[str, Path] = {}  # a topic file is behind each of its case studies' pages: resolved once
             for page, src in page_sources(result.kb).items():
