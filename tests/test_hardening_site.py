@@ -8,6 +8,8 @@ Each case runs the real ``diplokb`` command, ``mkdocs build`` or server in a pri
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,132 @@ def test_check_counts_warnings(project: Path) -> None:
     (project / "seeds/empty.txt").unlink()
     res = diplokb(project, "check")
     assert res.returncode == 0 and "warning" not in res.stdout + res.stderr, res.stdout
+
+
+# -- 12, 13: symbolic link loops, links to nothing, folders that cannot be read -------------------
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def built_ok(project: Path) -> Path:
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 0, res.stderr
+    return project / "site"
+
+
+def _swap_for_link(path: Path, target: str) -> None:
+    """Replace ``path`` (a file or folder) by a symbolic link to ``target``, keeping the original beside it."""
+    if path.exists():
+        path.rename(path.with_name(path.name + ".orig"))
+    path.symlink_to(target)
+
+
+LOOPS = {  # what is made a loop -> the message check and the build give
+    "essay": (lambda p: (p / "seeds/loop.txt").symlink_to("loop.txt"), "seeds/loop.txt: cannot read: a loop of symbolic links"),
+    "topic": (
+        lambda p: (p / "content/topics/a.yaml").symlink_to("b.yaml") or (p / "content/topics/b.yaml").symlink_to("a.yaml"),
+        "content/topics/a.yaml: cannot read: a loop of symbolic links",
+    ),
+    "essays-yaml": (
+        lambda p: _swap_for_link(p / "seeds/essays.yaml", "essays.yaml"),
+        "seeds/essays.yaml: cannot read: a loop of symbolic links",
+    ),
+    "seeds-folder": (lambda p: _swap_for_link(p / "seeds", "seeds"), "seeds: cannot read the folder: a loop of symbolic links"),
+    "topics-folder": (
+        lambda p: _swap_for_link(p / "content/topics", "topics"),
+        "content/topics: cannot read the folder: a loop of symbolic links",
+    ),
+    "page": (
+        lambda p: (p / "content/pages/loop.md").symlink_to("loop.md"),
+        "content/pages/loop.md: symbolic link that cannot be followed (a loop",
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(LOOPS))
+def test_symlink_loops_are_messages(project: Path, case: str) -> None:
+    """Case 12: `ln -s loop.txt seeds/loop.txt` (or a loop as a topic, essays.yaml, a folder, a page): check and the build
+    name it, with no RuntimeError traceback, and the last good site stays (looked at for one case: builds are slow)."""
+    site = built_ok(project) if case == "essay" else project / "site"
+    before = snapshot(site) if site.exists() else {}
+    make, message = LOOPS[case]
+    make(project)
+    res = diplokb(project, "check")
+    assert res.returncode == 1 and message in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    res = mkdocs(project, "build")
+    assert res.returncode == 1 and message in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    assert (snapshot(site) if site.exists() else {}) == before
+
+
+DANGLING = {  # a link to nothing inside its folder -> the warning naming it
+    "essay": (
+        lambda p: (p / "seeds/gone.txt").symlink_to("renamed.txt"),
+        "seeds/gone.txt: symbolic link to nothing (`renamed.txt` is not there), so not an essay",
+    ),
+    "topic": (
+        lambda p: (p / "content/topics/gone.yaml").symlink_to("renamed.yaml"),
+        "content/topics/gone.yaml: symbolic link to nothing (`renamed.yaml` is not there), so not a topic file",
+    ),
+    "essays-yaml": (
+        lambda p: _swap_for_link(p / "seeds/essays.yaml", "meta.yaml"),
+        "seeds/essays.yaml: symbolic link to nothing (`meta.yaml` is not there)",
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(DANGLING))
+def test_dangling_links_are_warnings(project: Path, case: str) -> None:
+    """Case 13: a link to nothing in its folder is a warning naming it (it used to vanish from the site without a word):
+    check says so and passes, a strict check and a strict build fail on it, a plain build passes with the warning."""
+    make, message = DANGLING[case]
+    make(project)
+    res = diplokb(project, "check")
+    assert res.returncode == 0 and f"warning: {message}" in res.stderr, res.stderr
+    assert "1 warning" in res.stdout
+    res = diplokb(project, "check", "--strict")
+    assert res.returncode == 1 and message in res.stderr
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 1 and message in res.stderr and "Traceback" not in res.stderr, res.stderr
+    res = mkdocs(project, "build")
+    assert res.returncode == 0 and message in res.stderr, res.stderr
+
+
+def without_root_powers(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a command in ``project`` as permissions apply to a user: as root, with the capabilities that bypass them dropped."""
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([*prefix, sys.executable, "-m", *args], cwd=project, env=env, capture_output=True, text=True, timeout=180)
+
+
+UNREADABLE = {  # chmod 000 on -> the message
+    "seeds": "seeds: cannot read the folder: Permission denied",
+    "content/topics": "content/topics: cannot read the folder: Permission denied",
+    "content/pages": "content/pages: cannot read the folder: Permission denied",
+    "seeds/essays.yaml": "seeds/essays.yaml: cannot read: Permission denied",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("what", sorted(UNREADABLE))
+def test_unreadable_folders_are_messages(project: Path, what: str) -> None:
+    """Case 12: an unreadable seeds/ (or topics, pages folder, essays.yaml), for real (chmod 000): a message naming it
+    from check and the build, not a PermissionError traceback, and not a pile of "no essay named" errors."""
+    if os.geteuid() == 0 and subprocess.run(["setpriv", "--bounding-set=-dac_override", "true"], capture_output=True).returncode != 0:
+        pytest.skip("root without a way to drop its file-permission powers (setpriv)")
+    site = built_ok(project) if what == "seeds" else project / "site"
+    before = snapshot(site) if site.exists() else {}
+    (project / what).chmod(0)
+    try:
+        for args in (["diplokb", "check"], ["mkdocs", "build"]):
+            res = without_root_powers(project, *args)
+            assert res.returncode == 1 and UNREADABLE[what] in res.stderr, res.stderr
+            assert "Traceback" not in res.stderr and "no essay named" not in res.stderr, res.stderr
+    finally:
+        (project / what).chmod(0o755)
+    assert (snapshot(site) if site.exists() else {}) == before

@@ -39,7 +39,7 @@ from ..render import markup
 
 from . import searchindex
 from ..cache import BuildCache
-from ..errors import ContentError
+from ..errors import ContentError, Problem
 from ..assets import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
 from ..pipeline import run
@@ -152,8 +152,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     cache=self.cache,
                     pages_dir=Path(here(Path(config.docs_dir))),
                 )
-        except ContentError as exc:
-            msg = f"{len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
+        except (ContentError, OSError) as exc:  # OSError: a file that vanished or cannot be read, said as a problem too
+            problems = exc.problems if isinstance(exc, ContentError) else [Problem(str(exc.filename or ""), 0, 0, "", f"cannot read: {exc.strerror or exc}")]
+            msg = f"{len(problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in problems)
             if self.serving and self.last_good is not None:
                 # Keep serving the last good pages; the fix will trigger the next rebuild.
                 log.error(msg + "\n  (still serving the last good version; save a fix to rebuild)")  # log adds "diplokb: "

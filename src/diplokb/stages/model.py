@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
-from ..content.inputs import listing
+from ..content.inputs import entry_problem, listing
 from ..content.schema import (
     _DATE,
     _PLACEHOLDER,
@@ -346,15 +346,23 @@ def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cac
     return cache.replay(str(path), (text, require_references), make, report.problems, refs.topic_refs, refs.sources, refs.sections)
 
 
-def load_essay_meta(path: Path, cache: BuildCache | None = None) -> dict[str, EssayMeta]:
-    """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``."""
-    if not path.is_file():
-        return {}
-    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
-        raise ContentError(
-            Problem(str(path), 0, 0, "", f"symbolic link to a file outside {path.parent}: refused; copy the file in instead")
-        )
+def load_essay_meta(path: Path, cache: BuildCache | None = None, warnings: Report | None = None) -> dict[str, EssayMeta]:
+    """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``. Warnings (a link to nothing) go to ``warnings``."""
     report = Report()
+    try:
+        there = path.is_symlink() or path.exists()
+    except OSError as exc:
+        raise ContentError(Problem(str(path), 0, 0, "", f"cannot read: {exc.strerror or exc}")) from None
+    if not there:
+        return {}
+    read, problem = entry_problem(path, path.parent, "essay metadata")
+    if problem is not None:
+        report.problems.append(problem)
+        if warnings is not None and problem.severity == "warning":
+            warnings.problems.append(problem)
+    report.raise_if_errors()
+    if not read:
+        return {}
     _text, root = load_file(path, cache.composed if cache else None)
     if root is None:
         return {}
