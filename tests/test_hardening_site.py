@@ -309,3 +309,113 @@ def test_unreadable_folders_are_messages(project: Path, what: str) -> None:
     finally:
         (project / what).chmod(0o755)
     assert (snapshot(site) if site.exists() else {}) == before
+
+
+# -- 10, 11: the site swap, killed at any point; the site's permissions ---------------------------
+
+KILLER = """
+import os, signal, sys
+from diplokb.site import swap
+
+mode = sys.argv[1]
+real_exchange, real_rename = swap.exchange, os.rename
+
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def exchange(a, b):
+    if mode == "before-exchange":
+        die()
+    if mode == "between-renames":
+        return False  # as where the system cannot exchange: the swap is two renames
+    assert real_exchange(a, b), "this system exchanges folders in one step"
+    die()
+
+
+def rename(a, b, **kwargs):
+    real_rename(a, b, **kwargs)
+    if ".site.old-" in os.fspath(b):  # the last site moved aside, the new one not yet in place
+        die()
+
+
+swap.exchange = exchange
+os.rename = rename
+sys.argv = ["mkdocs", "build"]
+from mkdocs.__main__ import cli
+
+cli()
+"""
+
+
+def _edit_summary(project: Path, marker: str) -> None:
+    topic = project / "content/topics/peacekeeping.yaml"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("Peacekeeping sends", f"{marker} sends", 1), encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["before-exchange", "after-exchange", "between-renames"])
+def test_build_killed_at_the_swap(project: Path, moment: str) -> None:
+    """Case 10: a build SIGKILLed at the swap (before or after the one-step exchange; between the two renames where
+    the system cannot exchange) leaves a whole site/ (the old or the new one); where it cannot (between renames),
+    the next build, even one that fails, puts the last good site back first; leftovers are cleaned, .git kept."""
+    site = built_ok(project)
+    (site / ".git").mkdir()
+    (site / ".git/HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    before = snapshot(site)
+    _edit_summary(project, "SWAP-EDIT")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, moment],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert killed.returncode == -9, killed.stderr
+    left = sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
+    assert left, "the killed build left its folders"
+    if moment == "between-renames":
+        assert not site.exists() and any(n.startswith(".site.old-") for n in left)  # the one gap the fallback has
+    else:
+        assert site.is_dir()
+        topic = (site / "topics/peacekeeping/index.html").read_text(encoding="utf-8")
+        assert ("SWAP-EDIT" in topic) == (moment == "after-exchange")
+    pages = {k: v for k, v in (snapshot(site) if site.exists() else {}).items() if not k.startswith(".git/")}
+    (project / "seeds/empty.txt").write_bytes(b"")  # the next build fails (strict: a warning)
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    if moment == "after-exchange":  # the new site, and the .git the killed swap had not moved into it yet
+        assert snapshot(site) == {**pages, ".git/HEAD": before[".git/HEAD"]}
+    else:
+        assert snapshot(site) == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site.")] == []
+    (project / "seeds/empty.txt").unlink()
+    site = built_ok(project)
+    assert "SWAP-EDIT" in (site / "topics/peacekeeping/index.html").read_text(encoding="utf-8")
+    assert (site / ".git/HEAD").read_text(encoding="utf-8") == "ref: refs/heads/gh-pages\n"
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site.")] == []
+
+
+def modes(site: Path) -> set[tuple[str, int]]:
+    """The (kind, permission bits) found in the site: the folder itself, every folder and file in it."""
+    found = {("dir", site.stat().st_mode & 0o7777)}
+    for p in site.rglob("*"):
+        found.add(("dir" if p.is_dir() else "file", p.stat().st_mode & 0o7777))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002], ids=["umask-022", "umask-027", "umask-002"])
+def test_site_has_the_modes_of_a_plain_build(project: Path, umask: int) -> None:
+    """Case 11: site/ and everything in it get what a plain `mkdir` and file write give under the umask (0755 and
+    0644 under the usual 022), as plain MkDocs gives, not a temporary folder's 0700; on a first build and a swap."""
+    expected = {("dir", 0o777 & ~umask), ("file", 0o666 & ~umask)}
+    cmd = f"umask {umask:03o} && exec {sys.executable} -m mkdocs build --strict"
+    for _ in range(2):  # a fresh site/, then one swapped over the last
+        res = subprocess.run(
+            ["sh", "-c", cmd], cwd=project, capture_output=True, text=True, timeout=180, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        )
+        assert res.returncode == 0, res.stderr
+        assert modes(project / "site") == expected

@@ -54,6 +54,7 @@ from .staging import (
     port_free,
     unread_titles,
 )
+from .swap import recover
 from .pages import KbPage, attach_pages, link_chains, share_partials
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
@@ -142,6 +143,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         bad = site_dir_problem(Path(config.site_dir), inputs, Path(here(cfg)), here(Path(config.site_dir)))
         if bad is not None:
             raise PluginError(f"diplokb: {bad}")
+        recover(Path(config.site_dir).resolve())  # what a build killed while it swapped the site left, before anything fails
         try:
             with _no_cycle_collection(freeze=not self.serving):
                 result = run(
