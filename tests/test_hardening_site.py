@@ -8,8 +8,10 @@ Each case runs the real ``diplokb`` command, ``mkdocs build`` or server in a pri
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -419,3 +421,143 @@ def test_site_has_the_modes_of_a_plain_build(project: Path, umask: int) -> None:
         )
         assert res.returncode == 0, res.stderr
         assert modes(project / "site") == expected
+
+
+# -- 12, 14, 17 under serve: a loop, a replaced folder, a broken save shown in the browser --------
+
+ESSAY = "military-diplomacy-and-nation-building"
+
+
+@pytest.fixture
+def serving(project: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """`diplokb serve` on the project, started and answering."""
+    from .test_serve import COMMANDS, Server, fetch, free_port, wait_for
+
+    server = Server(project, free_port(), tmp_path / "serve.log", COMMANDS["diplokb-serve"])
+    try:
+        wait_for(server.served_url, 60, "the server to start")
+        wait_for(lambda: "Peacekeeping" in fetch(server.url + "topics/peacekeeping/"), 30, "the first page")
+        yield server
+    finally:
+        server.close()
+
+
+def _move_away_and_back(folder: Path) -> None:
+    folder.rename(folder.with_name(folder.name + "-away"))
+    time.sleep(1)  # the watcher polls every 0.1 s: it sees the folder gone
+    folder.with_name(folder.name + "-away").rename(folder)
+
+
+def _delete_and_copy_back(folder: Path) -> None:
+    kept = folder.with_name(folder.name + "-kept")
+    shutil.copytree(folder, kept, symlinks=True)
+    shutil.rmtree(folder)
+    time.sleep(1)
+    shutil.copytree(kept, folder, symlinks=True)
+
+
+REPLACED = {
+    "seeds-moved-back": ("seeds", _move_away_and_back),
+    "seeds-copied-back": ("seeds", _delete_and_copy_back),
+    "content-moved-back": ("content", _move_away_and_back),
+    "topics-copied-back": ("content/topics", _delete_and_copy_back),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(REPLACED))
+def test_serve_sees_edits_after_a_folder_is_replaced(project: Path, serving, case: str) -> None:  # type: ignore[no-untyped-def]
+    """Case 14: after `mv seeds x && mv x seeds` (or the folder deleted and copied back) under `diplokb serve`,
+    later edits and new essays still show."""
+    from .test_serve import fetch, wait_for
+
+    folder, replace = REPLACED[case]
+    replace(project / folder)
+    time.sleep(1.5)
+    if folder == "seeds":
+        essay = project / "seeds" / f"{ESSAY}.txt"
+        essay.write_text(
+            essay.read_text(encoding="utf-8").replace("Health Initiatives\n", "Health Initiatives Revisited\n", 1), encoding="utf-8"
+        )
+        wait_for(lambda: "health-initiatives-revisited" in fetch(serving.url + f"essays/{ESSAY}/"), 30, "the edited essay")
+        shutil.copy(essay, project / "seeds/a-new-essay.txt")
+        wait_for(lambda: "Health Initiatives Revisited" in fetch(serving.url + "essays/a-new-essay/"), 30, "the new essay")
+    else:
+        _edit_summary(project, "AFTER-REPLACE")
+        wait_for(lambda: "AFTER-REPLACE" in fetch(serving.url + "topics/peacekeeping/"), 30, "the edited topic")
+    assert serving.proc.poll() is None and "Traceback" not in serving.output()
+
+
+BANNER = "[data-diplokb-serve-error]"
+
+
+@pytest.mark.slow
+def test_serve_keeps_answering_through_a_symlink_loop(project: Path, serving) -> None:  # type: ignore[no-untyped-def]
+    """Case 12 under serve: `ln -s loop.txt seeds/loop.txt` is reported (on the served pages too), the server keeps
+    serving the last good pages, and removing the link brings it back to normal."""
+    from .test_serve import fetch, wait_for
+
+    essay = project / "seeds" / f"{ESSAY}.txt"
+    text = essay.read_text(encoding="utf-8")
+    (project / "seeds/loop.txt").symlink_to("loop.txt")
+    essay.write_text(text + "\nA saved line.\n", encoding="utf-8")  # (the watcher cannot stat a loop: a save rebuilds)
+    wait_for(lambda: "seeds/loop.txt: cannot read: a loop of symbolic links" in serving.output(), 30, "the message")
+    page = fetch(serving.url + "topics/peacekeeping/")
+    assert "Peacekeeping sends" in page and "data-diplokb-serve-error" in page and "seeds/loop.txt</code> cannot read: a loop" in page
+    (project / "seeds/loop.txt").unlink()
+    essay.write_text(text, encoding="utf-8")
+    wait_for(lambda: "data-diplokb-serve-error" not in fetch(serving.url + "topics/peacekeeping/"), 30, "the message gone")
+    assert "Traceback" not in serving.output()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("command", ["diplokb-serve", "mkdocs-serve"])
+def test_broken_save_shows_in_the_open_tab(project: Path, tmp_path: Path, command: str) -> None:
+    """Case 17: a save that fails validation shows its problems (file, line, field; escaped as text) at the top of
+    the open tab, over the last good page; the next good save takes the message away and shows the new content.
+    Only the server shows it: no file of the served site holds it, and a build of the broken project fails."""
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
+    from .test_serve import COMMANDS, Server, free_port, wait_for
+
+    server = Server(project, free_port(), tmp_path / "serve.log", COMMANDS[command])
+    topic = project / "content/topics/peacekeeping.yaml"
+    original = topic.read_text(encoding="utf-8")
+    try:
+        wait_for(server.served_url, 60, "the server to start")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(server.url + "topics/peacekeeping/")
+                assert page.locator(BANNER).count() == 0
+                hostile = '"<img src=x onerror=window.pwned=1>"'
+                topic.write_text(
+                    original.replace("title: Peacekeeping", f"title: Peacekeeping\nsummry: oops\n{hostile}: x"), encoding="utf-8"
+                )
+                banner = page.locator(BANNER)
+                banner.wait_for(timeout=20_000)  # the tab reloads by itself
+                text = banner.inner_text()
+                assert "The last save could not be built (2 problems)" in text
+                assert "content/topics/peacekeeping.yaml:3:1 summry: unknown field `summry`; did you mean `summary`?" in text
+                assert "<img src=x onerror=window.pwned=1>" in text  # the key, as text
+                assert banner.locator("img").count() == 0 and page.evaluate("window.pwned") is None
+                assert banner.get_attribute("role") == "alert"
+                assert "Peacekeeping sends military forces" in page.locator("article").inner_text()  # the last good page below
+                (site,) = server.tmp.glob("mkdocs_*")
+                assert not [f for f in site.rglob("*.html") if "data-diplokb-serve-error" in f.read_text(encoding="utf-8")]
+                topic.write_text(
+                    original.replace("Peacekeeping sends military forces", "FIXED-EDIT sends military forces"), encoding="utf-8"
+                )
+                page.wait_for_selector("text=FIXED-EDIT", timeout=20_000)
+                assert page.locator(BANNER).count() == 0
+                assert server.proc.poll() is None
+            finally:
+                browser.close()
+    finally:
+        server.close()
+    topic.write_text(original.replace("title: Peacekeeping", "title: Peacekeeping\nsummry: oops"), encoding="utf-8")
+    res = mkdocs(project, "build")
+    assert res.returncode == 1 and not (project / "site").exists()

@@ -34,7 +34,6 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..content.outputs import project_inputs, site_dir_problem
 from ..render import markup
 
 from . import searchindex
@@ -50,11 +49,12 @@ from .staging import (
     StagedSite,
     TemplateCache,
     ThemeEnvs,
+    guard_site_dir,
     here,
     port_free,
     unread_titles,
 )
-from .swap import recover
+from .serving import ErrorBanner, FolderWatch
 from .pages import KbPage, attach_pages, link_chains, share_partials
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
@@ -107,6 +107,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
         self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
         self.dumped: dict[str, tuple[Any, str]] = {}  # knowledge.json part -> (the part, its JSON)
+        self.banner = ErrorBanner(lambda environ, start: [])  # the served site's message while a save is broken
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
@@ -135,15 +136,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             # "passes" with warnings. In strict mode warnings fail the build, so they are shown and counted.
             mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
-        # Before anything is written: MkDocs empties site_dir, and the swap deletes the folder it replaces.
-        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        cfg = Path(config.config_file_path or "mkdocs.yml").resolve()
-        root = cfg.parent
-        inputs = project_inputs(root, content, seeds, Path(config.docs_dir), custom)
-        bad = site_dir_problem(Path(config.site_dir), inputs, Path(here(cfg)), here(Path(config.site_dir)))
-        if bad is not None:
-            raise PluginError(f"diplokb: {bad}")
-        recover(Path(config.site_dir).resolve())  # what a build killed while it swapped the site left, before anything fails
+        guard_site_dir(config, content, seeds)  # before anything is written or fails
         try:
             with _no_cycle_collection(freeze=not self.serving):
                 result = run(
@@ -158,15 +151,18 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             problems = exc.problems if isinstance(exc, ContentError) else [Problem(str(exc.filename or ""), 0, 0, "", f"cannot read: {exc.strerror or exc}")]
             msg = f"{len(problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in problems)
             if self.serving and self.last_good is not None:
-                # Keep serving the last good pages; the fix will trigger the next rebuild.
+                # Keep serving the last good pages, the problems shown on them; the fix will trigger the next rebuild.
                 log.error(msg + "\n  (still serving the last good version; save a fix to rebuild)")  # log adds "diplokb: "
                 self.output = self.last_good
+                self.banner.problems = problems
             else:
                 raise PluginError(f"diplokb: {msg}") from None
         else:
+            self.banner.problems = []
             for w in result.warnings:
                 log.warning(str(w))
             knowledge = self._dump(result.knowledge)
+            root = Path(config.config_file_path or ".").resolve().parent
             sources = {}
             resolved: dict[str, Path] = {}  # a topic file is behind each of its case studies' pages: resolved once
             for page, src in page_sources(result.kb).items():
@@ -356,6 +352,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         for d in self._dirs(config):
             if d.exists():
                 server.watch(str(d))
+        FolderWatch(server, [*self._dirs(config), Path(config.docs_dir)])  # watched again when replaced
+        self.banner.app = server.get_app() or self.banner.app
+        server.set_app(self.banner)  # a broken save is shown on the served pages
         return server
 
 

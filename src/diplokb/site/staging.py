@@ -21,12 +21,14 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
+from ..content.outputs import project_inputs, site_dir_problem
 from .journal import Journal
-from .swap import Lock, make_staging, swap
+from .swap import Lock, make_staging, recover, swap
 
 log = get_plugin_logger("diplokb")
 
@@ -316,6 +318,18 @@ def _warnings_counted() -> int:
     """Warnings MkDocs' strict-mode counter holds so far (it aborts on them right after ``on_post_build``)."""
     handlers = logging.getLogger("mkdocs").handlers
     return sum(n for h in handlers if isinstance(h, CountHandler) for _level, n in h.get_counts())
+
+
+def guard_site_dir(config: MkDocsConfig, content: Path, seeds: Path) -> None:
+    """Before anything is written: refuse a site_dir that is, lies in or holds an input folder (MkDocs empties
+    site_dir, and the swap deletes the folder it replaces); then clean up after a build killed while swapping."""
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    cfg = Path(config.config_file_path or "mkdocs.yml").resolve()
+    inputs = project_inputs(cfg.parent, content, seeds, Path(config.docs_dir), custom)
+    bad = site_dir_problem(Path(config.site_dir), inputs, Path(here(cfg)), here(Path(config.site_dir)))
+    if bad is not None:
+        raise PluginError(f"diplokb: {bad}")
+    recover(Path(config.site_dir).resolve())
 
 
 def port_free(host: str, port: int) -> bool:
