@@ -101,5 +101,10 @@ def test_installed_package_carries_its_theme_and_copy(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     (wheel,) = tmp_path.glob("diplokb-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("diplokb/copy.yaml", "diplokb/theme/main.html", "diplokb/theme/assets/diplokb.css", "diplokb/theme/partials/toc.html"):
+    for needed in (
+        "diplokb/render/copy.yaml",
+        "diplokb/theme/main.html",
+        "diplokb/theme/assets/diplokb.css",
+        "diplokb/theme/partials/toc.html",
+    ):
         assert needed in names, needed

@@ -64,6 +64,16 @@ def entry_problem(p: Path, folder: Path, what: str) -> tuple[bool, Problem | Non
     return True, None
 
 
+def optional_file(path: Path, what: str) -> tuple[bool, Problem | None]:
+    """Whether the optional file ``path`` (such as ``seeds/essays.yaml``) is there to be read, and the problem with it."""
+    try:
+        if not path.is_symlink() and not path.exists():
+            return False, None
+    except OSError as exc:  # its folder cannot be searched
+        return False, unreadable(exc)
+    return entry_problem(path, path.parent, what)
+
+
 def listing(folder: Path, suffixes: Iterable[str], what: str) -> tuple[list[Path], list[Problem]]:
     """The ``what`` files (by suffix) directly in ``folder``, sorted; problems for the ones refused or skipped.
 
@@ -138,6 +148,11 @@ def links_out(folder: Path) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def unreadable(exc: OSError) -> Problem:
+    """A file that vanished or cannot be read, as a problem naming it."""
+    return Problem(str(exc.filename or ""), 0, 0, "", f"cannot read: {_why(exc)}")
 
 
 def _why(exc: BaseException) -> str:

@@ -5,7 +5,8 @@ destroys the last good site. Beyond that, the site is built into a staging folde
 ``site_dir`` and swapped into place only when the whole build succeeded (in strict mode: with no
 warning at all), so no failure (a crash, a strict abort) leaves a half-written site, for
 ``mkdocs build`` and under ``mkdocs serve`` alike. Under ``mkdocs serve`` a broken save is
-reported and the last good pages stay served; the fix brings the new pages back without a restart.
+reported (in the terminal and on the served pages) and the last good pages stay served; the fix
+brings the new pages back without a restart.
 """
 
 from __future__ import annotations
@@ -34,14 +35,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..render import markup
-
-from . import searchindex
-from ..cache import BuildCache
-from ..errors import ContentError, Problem
 from ..assets import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
-from ..render.nav import hidden_pages, nav, page_sources, reading_chains
+from ..cache import BuildCache
+from ..content.inputs import unreadable
+from ..errors import ContentError
 from ..pipeline import run
+from ..render import markup
+from ..render.nav import hidden_pages, nav, page_sources, reading_chains
+from . import searchindex
+from .pages import KbPage, attach_pages, link_chains, share_partials
+from .serving import ErrorBanner, FolderWatch
 from .staging import (
     DirtyNotice,
     DirtySearch,
@@ -54,8 +57,6 @@ from .staging import (
     port_free,
     unread_titles,
 )
-from .serving import ErrorBanner, FolderWatch
-from .pages import KbPage, attach_pages, link_chains, share_partials
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
     from mkdocs.livereload import LiveReloadServer
@@ -148,7 +149,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     pages_dir=Path(here(Path(config.docs_dir))),
                 )
         except (ContentError, OSError) as exc:  # OSError: a file that vanished or cannot be read, said as a problem too
-            problems = exc.problems if isinstance(exc, ContentError) else [Problem(str(exc.filename or ""), 0, 0, "", f"cannot read: {exc.strerror or exc}")]
+            problems = exc.problems if isinstance(exc, ContentError) else [unreadable(exc)]
             msg = f"{len(problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in problems)
             if self.serving and self.last_good is not None:
                 # Keep serving the last good pages, the problems shown on them; the fix will trigger the next rebuild.

@@ -55,7 +55,7 @@ def banner(problems: list[Problem]) -> str:
     n = len(problems)
     return (
         f'<div role="alert" data-diplokb-serve-error style="{_STYLE}">'
-        f"<p style=\"margin:0 0 .4rem\"><strong>The last save could not be built ({n} problem{'s' if n != 1 else ''}).</strong> "
+        f'<p style="margin:0 0 .4rem"><strong>The last save could not be built ({n} problem{"s" if n != 1 else ""}).</strong> '
         "These pages are the last good version; save a fix and this message goes away. "
         "(Shown only by the development server, never in a published build.)</p>"
         f'<ul style="margin:0;padding-left:1.2rem">{"".join(items)}</ul></div>'

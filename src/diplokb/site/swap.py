@@ -15,6 +15,7 @@ can take it alone knows every staging or old folder there is left over from a ki
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import glob
@@ -101,10 +102,8 @@ class Lock:
 
     def share(self) -> None:
         if self.fd is not None:
-            try:
+            with contextlib.suppress(OSError):  # no locks on this file system: nothing is cleaned up, nothing wrongly
                 fcntl.flock(self.fd, fcntl.LOCK_SH)
-            except OSError:
-                pass
 
     def release(self) -> None:
         if self.fd is not None:

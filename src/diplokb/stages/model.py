@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
-from ..content.inputs import entry_problem, listing
+from ..content.inputs import listing, optional_file
 from ..content.schema import (
     _DATE,
     _PLACEHOLDER,
@@ -348,21 +348,13 @@ def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cac
 
 def load_essay_meta(path: Path, cache: BuildCache | None = None, warnings: Report | None = None) -> dict[str, EssayMeta]:
     """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``. Warnings (a link to nothing) go to ``warnings``."""
-    report = Report()
-    try:
-        there = path.is_symlink() or path.exists()
-    except OSError as exc:
-        raise ContentError(Problem(str(path), 0, 0, "", f"cannot read: {exc.strerror or exc}")) from None
-    if not there:
-        return {}
-    read, problem = entry_problem(path, path.parent, "essay metadata")
-    if problem is not None:
-        report.problems.append(problem)
-        if warnings is not None and problem.severity == "warning":
-            warnings.problems.append(problem)
-    report.raise_if_errors()
+    read, problem = optional_file(path, "essay metadata")
+    Report([problem] if problem is not None else []).raise_if_errors()  # a link out, a loop, no permission
+    if problem is not None and warnings is not None:
+        warnings.problems.append(problem)
     if not read:
         return {}
+    report = Report()
     _text, root = load_file(path, cache.composed if cache else None)
     if root is None:
         return {}
