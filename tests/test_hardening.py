@@ -616,8 +616,25 @@ def _moved_content(p: Path) -> None:
     cfg.write_text(text.replace("  - diplokb:\n", "  - diplokb:\n      content_dir: kb-content\n"), encoding="utf-8")
 
 
+def _misspelt_pin(p: Path) -> None:
+    path = p / "content/topics/alliances.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("terms:\n", "pin:\n  - Nonexistent Heading\nterms:\n", 1), encoding="utf-8")
+
+
+def _site_dir(p: Path) -> None:
+    cfg = p / "mkdocs.yml"
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("strict: false\n", "strict: false\nsite_dir: content/topics\n"), encoding="utf-8"
+    )
+
+
 AGREE = {  # breakage -> what both must say (None: both pass)
     **FAILURES,
+    # Round 2, case 18 (with cases 9, 12, 13): warnings only a strict build refuses, and the new refusals.
+    "misspelt-pin": (_misspelt_pin, "pin[0]: `Nonexistent Heading` names no section of any essay"),
+    "dangling-essay": (lambda p: (p / "seeds/gone.txt").symlink_to("renamed.txt"), "seeds/gone.txt: symbolic link to nothing"),
+    "essay-loop": (lambda p: (p / "seeds/loop.txt").symlink_to("loop.txt"), "seeds/loop.txt: cannot read: a loop of symbolic links"),
+    "site-dir-over-topics": (_site_dir, "site_dir: `content/topics` is the topic files folder"),
     "reserved-case": (lambda p: add_case(p, "Index"), "case study id 'index' is reserved"),
     "long-name": (lambda p: add_case(p, "中" * 87), None),
     "docs-page-collision": (_docs_page_collision, "content/pages/topics/alliances.md"),

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import BuildCache
-from .content.inputs import links_out
+from .content.inputs import folder_problem, links_out
 from .content.schema import CaseStudy
 from .errors import ContentError, Problem, Report
 from .match import TermMatcher
@@ -61,27 +61,27 @@ def check(
         found += links_out(pages_dir)
     problems = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity != "error"]
-    content_outside = content_dir.is_symlink() and not content_dir.resolve().is_relative_to(content_dir.parent.resolve())
-    seeds_outside = seeds_dir.is_symlink() and not seeds_dir.resolve().is_relative_to(seeds_dir.parent.resolve())
-    if content_outside:
-        problems.append(Problem(str(content_dir), 0, 0, "", "symbolic link to a folder outside the project: refused"))
+    content_bad = folder_problem(content_dir)  # a link out of the project, a loop, no permission
+    seeds_bad = folder_problem(seeds_dir)  # (listing reported it)
+    if content_bad is not None:
+        problems.append(content_bad)
     elif not content_dir.is_dir():
         problems.append(
             Problem(str(content_dir), 0, 0, "content_dir", "folder not found; create it (with topics/ inside) or fix content_dir")
         )
-    elif not (content_dir / "topics").is_dir():
+    elif folder_problem(content_dir / "topics") is None and not (content_dir / "topics").is_dir():  # (listing reports the former)
         problems.append(Problem(str(content_dir / "topics"), 0, 0, "", "folder not found; the topic files (*.yaml) live there"))
     meta: dict[str, EssayMeta] = {}
+    report = Report()
     try:
-        if not seeds_outside:  # nothing is read from a folder outside the project (listing said so already)
-            meta = load_essay_meta(seeds_dir / "essays.yaml", cache)
+        if seeds_bad is None:  # nothing is read from a folder outside the project or that cannot be read
+            meta = load_essay_meta(seeds_dir / "essays.yaml", cache, report)
     except ContentError as exc:
         problems += exc.problems
     topics: list[Topic] = []
-    report = Report()
     failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
-        if not content_outside:
+        if content_bad is None and seeds_bad is None:  # (without the essays, every quote would be "no essay named")
             topics = load_topics(content_dir, essays, failed, require_references, report, cache)
     except ContentError as exc:
         problems += exc.problems

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..content.outputs import Input, clash, project_inputs, site_dir_problem
 from ..errors import KbError, Problem
 from ..pipeline import check, run
 from ..render.nav import nav
@@ -50,6 +51,10 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
     if cfg is None:
         return {}
     out: dict[str, Any] = {"strict": cfg.get("strict") is True, "docs_dir": str(path.parent / str(cfg.get("docs_dir") or "docs"))}
+    out["site_dir"] = str(path.parent / str(cfg.get("site_dir") or "site"))
+    theme = cfg.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        out["custom_dir"] = str(path.parent / theme["custom_dir"])
     options = plugin_options(cfg)
     for key in ("content_dir", "seeds_dir"):
         if isinstance(options.get(key), str):
@@ -58,9 +63,24 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
     return out
 
 
+def _inputs(args: argparse.Namespace) -> list[Input]:
+    """The folders the site is built from, as the build sees them: no output may be, lie in or hold one."""
+    docs = Path(args.docs_dir) if args.docs_dir else None
+    custom = Path(args.custom_dir) if args.custom_dir else None
+    return project_inputs(Path(args.config).resolve().parent, Path(args.content), Path(args.seeds), docs, custom)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     docs = Path(args.docs_dir) if args.docs_dir else None
-    loaded = check(Path(args.content), Path(args.seeds), args.require_references, pages_dir=docs)
+    # The build refuses a site_dir that would delete an input (before MkDocs empties it): so does check.
+    site_dir = Path(args.site_dir) if args.site_dir else None
+    bad = site_dir_problem(site_dir, _inputs(args), Path(args.config), args.site_dir) if site_dir else None
+    try:
+        loaded = check(Path(args.content), Path(args.seeds), args.require_references, pages_dir=docs)
+    except KbError as exc:
+        raise KbError(([bad] if bad else []) + exc.problems) from None
+    if bad is not None:
+        raise KbError(bad)
     if docs is not None and docs.is_dir():
         # A hand-written page where a generated one goes is replaced by it (the build warns).
         generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH}
@@ -72,11 +92,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     for w in loaded.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n_cases = sum(len(t.case_studies) for t in loaded.topics)
-    if loaded.warnings and args.strict:
-        n = len(loaded.warnings)
-        print(f"{n} warning{'s' if n != 1 else ''}: a strict build (mkdocs build --strict) fails on them", file=sys.stderr)
+    n = len(loaded.warnings)
+    counted = f"{n} warning{'s' if n != 1 else ''}"
+    if n and args.strict:
+        print(f"{counted}: the build is strict (--strict, or strict: true in mkdocs.yml) and fails on them", file=sys.stderr)
         return 1
-    print(f"ok: {len(loaded.topics)} topics, {n_cases} case studies, {len(loaded.essays)} essays")
+    # Warnings do not stop a plain build, but the strict one (the README's, the Pages workflow's) refuses them.
+    tail = f"; {counted}, which `mkdocs build --strict` refuses" if n else ""
+    print(f"ok: {len(loaded.topics)} topics, {n_cases} case studies, {len(loaded.essays)} essays{tail}")
     return 0
 
 
@@ -146,6 +169,14 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    why = clash(Path(args.out), _inputs(args))
+    if why is not None:  # it would rewrite mkdocs.yml, replace docs/ and theme/, or write pages among the inputs
+        print(
+            f"--out {args.out}: {why}: refused, nothing written; expected a folder of its own for the export, "
+            "outside the folders the site is built from, such as build/export",
+            file=sys.stderr,
+        )
+        return 1
     out = Path(args.out).resolve()
     config = read_mkdocs_yml(Path(args.config)) or {}
     directory_urls = not args.no_directory_urls and config.get("use_directory_urls", True) is not False
@@ -297,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     args.content = args.content or site.get("content_dir", "content")
     args.seeds = args.seeds or site.get("seeds_dir", "seeds")
     args.docs_dir = site.get("docs_dir")
+    args.site_dir, args.custom_dir = site.get("site_dir"), site.get("custom_dir")
     if getattr(args, "strict", False) is None:
         args.strict = site.get("strict", False)
     if args.cmd == "serve":

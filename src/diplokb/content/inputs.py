@@ -23,18 +23,70 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
 
 
+def folder_problem(folder: Path) -> Problem | None:
+    """Why ``folder`` cannot be read as an input folder (a symbolic link out of the project, a loop, a link to
+    nothing, no permission to list it), or None: it reads, or is simply not there (the caller says what that means)."""
+    try:
+        if folder.is_symlink() and not folder.resolve(strict=True).is_relative_to(folder.parent.resolve()):
+            return Problem(str(folder), 0, 0, "", "symbolic link to a folder outside the project: refused; put the files here instead")
+        if folder.is_dir():
+            os.scandir(folder).close()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: pathlib's loop before Python 3.13
+        return Problem(str(folder), 0, 0, "", f"cannot read the folder: {_why(exc)}")
+    return None
+
+
+def entry_problem(p: Path, folder: Path, what: str) -> tuple[bool, Problem | None]:
+    """Whether the file ``p`` in ``folder`` is to be read as ``what``, and the problem with it if any.
+
+    A symbolic link out of ``folder`` and one that cannot be followed (a loop) are errors; a link
+    to nothing in the folder is a warning (it would otherwise vanish from the site without a word);
+    a folder, a FIFO or the like is not a content file."""
+    try:
+        if p.is_symlink():
+            try:
+                target = p.resolve(strict=True)
+            except FileNotFoundError:
+                target = None
+            if not (target or p.resolve()).is_relative_to(folder.resolve()):
+                return False, Problem(
+                    str(p), 0, 0, "", f"symbolic link to a file outside {folder}: refused; copy the file into {folder} instead"
+                )
+            if target is None:
+                to = os.readlink(p)
+                return False, Problem(
+                    str(p), 0, 0, "", f"symbolic link to nothing (`{to}` is not there), so not {what}: fix or remove the link", "warning"
+                )
+        if not p.is_file():  # a folder, a FIFO: not a content file
+            return False, None
+    except (OSError, RuntimeError) as exc:  # a loop, no permission, a file gone while listing
+        return False, Problem(str(p), 0, 0, "", f"cannot read: {_why(exc)}")
+    return True, None
+
+
+def optional_file(path: Path, what: str) -> tuple[bool, Problem | None]:
+    """Whether the optional file ``path`` (such as ``seeds/essays.yaml``) is there to be read, and the problem with it."""
+    try:
+        if not path.is_symlink() and not path.exists():
+            return False, None
+    except OSError as exc:  # its folder cannot be searched
+        return False, unreadable(exc)
+    return entry_problem(path, path.parent, what)
+
+
 def listing(folder: Path, suffixes: Iterable[str], what: str) -> tuple[list[Path], list[Problem]]:
     """The ``what`` files (by suffix) directly in ``folder``, sorted; problems for the ones refused or skipped.
 
     Hidden files (editor locks and backups such as ``.#essay.txt``) are skipped silently; macOS
-    ``._`` metadata files with a warning; a symbolic link whose target is outside ``folder`` is an error.
+    ``._`` metadata files with a warning; a symbolic link whose target is outside ``folder`` or that
+    cannot be followed is an error, one to nothing a warning (see :func:`entry_problem`).
     """
     suffixes = tuple(suffixes)
+    bad = folder_problem(folder)
+    if bad is not None:
+        return [], [bad]
     if not folder.is_dir():
         return [], []
-    root = folder.resolve()
-    if folder.is_symlink() and not root.is_relative_to(folder.parent.resolve()):
-        return [], [Problem(str(folder), 0, 0, "", "symbolic link to a folder outside the project: refused; put the files here instead")]
     files: list[Path] = []
     problems: list[Problem] = []
     try:
@@ -49,18 +101,11 @@ def listing(folder: Path, suffixes: Iterable[str], what: str) -> tuple[list[Path
             continue
         if p.name.startswith("."):
             continue
-        try:
-            if p.is_symlink() and not p.resolve().is_relative_to(root):
-                problems.append(
-                    Problem(str(p), 0, 0, "", f"symbolic link to a file outside {folder}: refused; copy the file into {folder} instead")
-                )
-                continue
-            if not p.is_file():  # a folder, a FIFO, a broken link: not a content file
-                continue
-        except OSError as exc:  # a link loop, a file gone while listing
-            problems.append(Problem(str(p), 0, 0, "", f"cannot read: {exc.strerror or exc}"))
-            continue
-        files.append(p)
+        read, problem = entry_problem(p, folder, what)
+        if problem is not None:
+            problems.append(problem)
+        if read:
+            files.append(p)
     return files, problems
 
 
@@ -71,14 +116,12 @@ def links_out(folder: Path) -> list[Problem]:
     ``/etc/passwd``, ``/proc/self/environ`` or the project's own ``.git/config`` (which holds CI's
     token) would be published. Links inside the folder are fine; a loop or an unreadable link is
     an error too, never a traceback."""
-    if not folder.exists() and not folder.is_symlink():
+    bad = folder_problem(folder)
+    if bad is not None:
+        return [bad]
+    if not folder.is_dir():
         return []
-    try:
-        root = folder.resolve(strict=True)
-    except (OSError, RuntimeError) as exc:
-        return [Problem(str(folder), 0, 0, "", f"cannot read the folder: {_why(exc)}")]
-    if folder.is_symlink() and not root.is_relative_to(folder.parent.resolve()):
-        return [Problem(str(folder), 0, 0, "", "symbolic link to a folder outside the project: refused; put the files here instead")]
+    root = folder.resolve()
     problems: list[Problem] = []
 
     def unreadable(exc: OSError) -> None:
@@ -105,6 +148,11 @@ def links_out(folder: Path) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def unreadable(exc: OSError) -> Problem:
+    """A file that vanished or cannot be read, as a problem naming it."""
+    return Problem(str(exc.filename or ""), 0, 0, "", f"cannot read: {_why(exc)}")
 
 
 def _why(exc: BaseException) -> str:

@@ -5,7 +5,8 @@ destroys the last good site. Beyond that, the site is built into a staging folde
 ``site_dir`` and swapped into place only when the whole build succeeded (in strict mode: with no
 warning at all), so no failure (a crash, a strict abort) leaves a half-written site, for
 ``mkdocs build`` and under ``mkdocs serve`` alike. Under ``mkdocs serve`` a broken save is
-reported and the last good pages stay served; the fix brings the new pages back without a restart.
+reported (in the terminal and on the served pages) and the last good pages stay served; the fix
+brings the new pages back without a restart.
 """
 
 from __future__ import annotations
@@ -34,14 +35,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..render import markup
-
-from . import searchindex
-from ..cache import BuildCache
-from ..errors import ContentError
 from ..assets import CSS, JS, THEME_DIR  # what the plugin adds to the theme, and the export writes out
-from ..render.nav import hidden_pages, nav, page_sources, reading_chains
+from ..cache import BuildCache
+from ..content.inputs import unreadable
+from ..errors import ContentError
 from ..pipeline import run
+from ..render import markup
+from ..render.nav import hidden_pages, nav, page_sources, reading_chains
+from . import searchindex
+from .pages import KbPage, attach_pages, link_chains, share_partials
+from .serving import ErrorBanner, FolderWatch
 from .staging import (
     DirtyNotice,
     DirtySearch,
@@ -49,11 +52,11 @@ from .staging import (
     StagedSite,
     TemplateCache,
     ThemeEnvs,
+    guard_site_dir,
     here,
     port_free,
     unread_titles,
 )
-from .pages import KbPage, attach_pages, link_chains, share_partials
 
 if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load the server
     from mkdocs.livereload import LiveReloadServer
@@ -105,6 +108,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
         self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
         self.dumped: dict[str, tuple[Any, str]] = {}  # knowledge.json part -> (the part, its JSON)
+        self.banner = ErrorBanner(lambda environ, start: [])  # the served site's message while a save is broken
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across rebuilds under `mkdocs serve`.
@@ -133,6 +137,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             # "passes" with warnings. In strict mode warnings fail the build, so they are shown and counted.
             mk.setLevel(logging.WARNING)
         content, seeds = self._dirs(config)
+        guard_site_dir(config, content, seeds)  # before anything is written or fails
         try:
             with _no_cycle_collection(freeze=not self.serving):
                 result = run(
@@ -143,15 +148,18 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     cache=self.cache,
                     pages_dir=Path(here(Path(config.docs_dir))),
                 )
-        except ContentError as exc:
-            msg = f"{len(exc.problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in exc.problems)
+        except (ContentError, OSError) as exc:  # OSError: a file that vanished or cannot be read, said as a problem too
+            problems = exc.problems if isinstance(exc, ContentError) else [unreadable(exc)]
+            msg = f"{len(problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in problems)
             if self.serving and self.last_good is not None:
-                # Keep serving the last good pages; the fix will trigger the next rebuild.
+                # Keep serving the last good pages, the problems shown on them; the fix will trigger the next rebuild.
                 log.error(msg + "\n  (still serving the last good version; save a fix to rebuild)")  # log adds "diplokb: "
                 self.output = self.last_good
+                self.banner.problems = problems
             else:
                 raise PluginError(f"diplokb: {msg}") from None
         else:
+            self.banner.problems = []
             for w in result.warnings:
                 log.warning(str(w))
             knowledge = self._dump(result.knowledge)
@@ -345,6 +353,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         for d in self._dirs(config):
             if d.exists():
                 server.watch(str(d))
+        FolderWatch(server, [*self._dirs(config), Path(config.docs_dir)])  # watched again when replaced
+        self.banner.app = server.get_app() or self.banner.app
+        server.set_app(self.banner)  # a broken save is shown on the served pages
         return server
 
 

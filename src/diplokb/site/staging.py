@@ -15,18 +15,20 @@ import os
 import shutil
 import socket
 import sysconfig
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
+from ..content.outputs import project_inputs, site_dir_problem
 from .journal import Journal
+from .swap import Lock, make_staging, recover, swap
 
 log = get_plugin_logger("diplokb")
 
@@ -157,6 +159,7 @@ class StagedSite:
         self.linked = False  # the staging folder holds hard links to the last site (dirty builds)
         self.journal: Journal | None = None  # a serve rebuild written in place, undone on failure
         self.built = False  # a build of this session succeeded (the site to rebuild in place exists)
+        self.lock: Lock | None = None
 
     def begin(self, config: MkDocsConfig, dirty: bool, in_place: bool = False) -> None:
         """Point MkDocs at a fresh staging folder (for a dirty build: hard links to the last site).
@@ -170,7 +173,9 @@ class StagedSite:
             self.final, self.staging, self.linked = final, None, False
             self.journal = Journal(final)
             return
-        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        self.lock = Lock(final.parent)  # held (shared with other builds) until the swap is done: see swap.recover
+        self.lock.share()
+        staging = make_staging(final)
         self.linked = dirty and final.is_dir()
         if self.linked:
             # A dirty build adds to the last site: start from it, hard-linked (cheap at any size). Before
@@ -200,12 +205,20 @@ class StagedSite:
         staging, final = self.staging, self.final
         self.staging = None
         config.site_dir = str(final)
-        if config.strict and _warnings_counted():
-            shutil.rmtree(staging, ignore_errors=True)
-            log.info(f"strict mode: the build had warnings, so {final} keeps the last good site")
-            return
-        _swap(staging, final)
-        self.built = True
+        try:
+            if config.strict and _warnings_counted():
+                shutil.rmtree(staging, ignore_errors=True)
+                log.info(f"strict mode: the build had warnings, so {final} keeps the last good site")
+                return
+            swap(staging, final)
+            self.built = True
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def abandon(self) -> None:
         if self.journal is not None:
@@ -217,6 +230,7 @@ class StagedSite:
             self.staging = None
             if self.final is not None:
                 log.info(f"the build failed, so {self.final} keeps the last good site")
+        self._unlock()
 
 
 class GeneratedFiles:
@@ -306,38 +320,16 @@ def _warnings_counted() -> int:
     return sum(n for h in handlers if isinstance(h, CountHandler) for _level, n in h.get_counts())
 
 
-def _swap(staging: Path, final: Path) -> None:
-    """Put the freshly built ``staging`` folder in place of ``final``, keeping ``final``'s hidden entries (``.git``...)."""
-    if final.is_dir() and not final.is_symlink():
-        for entry in final.iterdir():
-            # MkDocs' clean keeps dot-files in site_dir (a gh-pages checkout's .git); so does the swap.
-            if entry.name.startswith(".") and not (staging / entry.name).exists():
-                os.rename(entry, staging / entry.name)
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-        try:
-            os.rename(final, old / final.name)
-            os.rename(staging, final)
-        except OSError:  # a mount point or the like cannot be renamed: copy over it instead
-            if not final.exists():
-                os.rename(old / final.name, final)
-            _copy_over(staging, final)
-            shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-    elif final.exists() or final.is_symlink():  # a symlink to the real site folder: write through it
-        _copy_over(staging, final)
-        shutil.rmtree(staging, ignore_errors=True)
-    else:
-        os.rename(staging, final)
-
-
-def _copy_over(src: Path, dest: Path) -> None:
-    for entry in dest.iterdir():
-        if not entry.name.startswith("."):
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-    shutil.copytree(src, dest, symlinks=True, dirs_exist_ok=True)
+def guard_site_dir(config: MkDocsConfig, content: Path, seeds: Path) -> None:
+    """Before anything is written: refuse a site_dir that is, lies in or holds an input folder (MkDocs empties
+    site_dir, and the swap deletes the folder it replaces); then clean up after a build killed while swapping."""
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    cfg = Path(config.config_file_path or "mkdocs.yml").resolve()
+    inputs = project_inputs(cfg.parent, content, seeds, Path(config.docs_dir), custom)
+    bad = site_dir_problem(Path(config.site_dir), inputs, Path(here(cfg)), here(Path(config.site_dir)))
+    if bad is not None:
+        raise PluginError(f"diplokb: {bad}")
+    recover(Path(config.site_dir).resolve())
 
 
 def port_free(host: str, port: int) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
-from ..content.inputs import listing
+from ..content.inputs import listing, optional_file
 from ..content.schema import (
     _DATE,
     _PLACEHOLDER,
@@ -336,14 +336,14 @@ def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cac
     return cache.replay(str(path), (text, require_references), make, report.problems, *refs.logs())
 
 
-def load_essay_meta(path: Path, cache: BuildCache | None = None) -> dict[str, EssayMeta]:
-    """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``."""
-    if not path.is_file():
+def load_essay_meta(path: Path, cache: BuildCache | None = None, warnings: Report | None = None) -> dict[str, EssayMeta]:
+    """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``. Warnings (a link to nothing) go to ``warnings``."""
+    read, problem = optional_file(path, "essay metadata")
+    Report([problem] if problem is not None else []).raise_if_errors()  # a link out, a loop, no permission
+    if problem is not None and warnings is not None:
+        warnings.problems.append(problem)
+    if not read:
         return {}
-    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
-        raise ContentError(
-            Problem(str(path), 0, 0, "", f"symbolic link to a file outside {path.parent}: refused; copy the file in instead")
-        )
     report = Report()
     _text, root = load_file(path, cache.composed if cache else None)
     if root is None:
