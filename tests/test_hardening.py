@@ -186,7 +186,8 @@ def test_long_case_study_names_build(project: Path, name: str) -> None:
     assert len(slug.encode("utf-8")) <= MAX_SLUG_BYTES
     assert re.search(r"-[0-9a-f]{8}$", slug)  # cut, with a stable hash of the whole name
     assert (site / "case-studies" / slug / "index.html").is_file()
-    assert len(list((site / "case-studies").iterdir())) == 1 + len(json.loads((site / "knowledge.json").read_text())["case_studies"])
+    # the index and the case browser, then one folder a case study
+    assert len(list((site / "case-studies").iterdir())) == 2 + len(json.loads((site / "knowledge.json").read_text())["case_studies"])
 
 
 def test_long_slugs_are_stable_and_distinct() -> None:
@@ -709,7 +710,8 @@ def test_memory_stays_flat_over_many_saves(project: Path) -> None:
         grown = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    assert len(cache.composed) == 1 + len(list((content / "topics").glob("*.yaml")))  # one version per file (and essays.yaml)
+    # one version per file (and essays.yaml, entities.yaml)
+    assert len(cache.composed) == 2 + len(list((content / "topics").glob("*.yaml")))
     assert len(cache.parsed) == 2 and len(cache.quotes) == 2 and len(cache.scans) == 4 and len(cache.matchers) <= 4
     assert grown < 300_000, grown  # 30 saves; before, each kept about 120 KB
 

@@ -115,7 +115,7 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
         text = page.read_text(encoding="utf-8")
         article = text[text.find("<article") : text.find("</article>")]
         for href in re.findall(r'href="([^"]+)"', article):
-            if href.startswith(("http:", "https:", "mailto:")) or href == "#":
+            if href.startswith(("http:", "https:", "mailto:", "data:")) or href == "#":
                 continue
             path, _, anchor = href.partition("#")
             target = (page.parent / path).resolve() if path else page

@@ -184,7 +184,7 @@ def test_case_page_and_export_show_sources(tmp_path: Path) -> None:
     (tmp_path / "content" / "topics" / "t.yaml").write_text(topic(cases), encoding="utf-8")
     result = run(tmp_path / "content", SEEDS)
     page = result.pages["case-studies/kfor.md"].html()
-    sources = page[page.index('id="source">Sources') :]
+    sources = page[page.index('id="source">Sources') : page.index('id="cite-this-page"')]
     assert "From the essay <a href=" in sources and "line" not in sources
     assert '<ol>\n<li>NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
     assert "Facts checked as of 2026-12-02." in sources

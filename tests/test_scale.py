@@ -112,7 +112,8 @@ def test_seed_site_lists_everything(seed: Result) -> None:
     assert not (scale.graph_is_large(kb) or scale.cases_are_many(kb) or scale.essays_are_many(kb) or scale.entities_are_many(kb))
     site_nav = nav(kb)
     assert {essay_page(e.slug) for e in kb.essays} | {topic_page(t.slug) for t in kb.topics} <= listed(site_nav)
-    assert hidden_pages(seed.pages, site_nav) == sorted(case_page(c) for c in kb.cases)
+    entity_pages = [x.page for x in kb.entities.values()]  # reached from the Actors and places index and the cases
+    assert hidden_pages(seed.pages, site_nav) == sorted([case_page(c) for c in kb.cases] + entity_pages)
     assert all(f"case-studies/{cid}/" in seed.pages[GRAPH].html() for cid in kb.cases)
 
 

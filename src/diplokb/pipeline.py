@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from .cache import BuildCache
+from .content.entities import ENTITIES_FILE, EntityBook
 from .content.inputs import folder_problem, links_out
 from .content.schema import CaseStudy
 from .errors import ContentError, Problem, Report
 from .match import TermMatcher
+from .render.cite import SiteInfo
+from .render.exports import downloads
 from .render.knowledge import knowledge_json
 from .render.markup import Page
 from .render.renderer import render
+from .stages.entities import likely_duplicates, load_entities
 from .stages.link import KnowledgeBase, build
 from .stages.model import EssayMeta, Topic, load_essay_meta, load_topics
 from .stages.parse import Essay
@@ -33,6 +37,7 @@ class Result:
     pages: dict[str, Page]  # generated page path -> its blocks (HTML and headings), toc and links
     knowledge: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
+    downloads: dict[str, str] = field(default_factory=dict)  # exports beside knowledge.json: path -> text
 
 
 @dataclass
@@ -41,6 +46,7 @@ class Loaded:
     topics: list[Topic]
     meta: dict[str, EssayMeta]
     warnings: list[Problem]
+    entities: EntityBook = field(default_factory=EntityBook)
 
 
 def check(
@@ -86,11 +92,18 @@ def check(
     except ContentError as exc:
         problems += exc.problems
     warnings += report.warnings
+    book = EntityBook()
+    try:
+        if content_bad is None and content_dir.is_dir():  # (entities.yaml is optional)
+            book = load_entities(content_dir, cache)
+    except ContentError as exc:
+        problems += exc.problems
     if problems:
         raise ContentError(problems)
+    warnings += likely_duplicates((c for t in topics for c in t.case_studies), book)
     if not topics:
         warnings.append(Problem(str(content_dir / "topics"), 0, 0, "", "no topic files found", "warning"))
-    return Loaded(essays, topics, meta, warnings)
+    return Loaded(essays, topics, meta, warnings, book)
 
 
 def scan(essays: list[Essay], topics: list[Topic], cache: BuildCache) -> tuple[TermMatcher, dict[tuple[str, int], SectionHits]]:
@@ -114,6 +127,7 @@ def run(
     require_references: bool = False,
     cache: BuildCache | None = None,
     pages_dir: Path | None = None,
+    site: SiteInfo | None = None,
 ) -> Result:
     """parse -> model -> route -> link -> render, each stage fed what the ones before returned."""
     cache = cache if cache is not None else BuildCache()
@@ -124,13 +138,18 @@ def run(
         "route", (essays, loaded.meta, _for_route(topics)), lambda: route(loaded.essays, topics, matcher, hits, loaded.meta)
     )  # route
     kb = cache.stage(
-        "link", (essays, loaded.meta, routing, _for_link(topics)), lambda: build(loaded.essays, topics, loaded.meta, routing, hits, cache)
+        "link",
+        (essays, loaded.meta, routing, _for_link(topics), loaded.entities),
+        lambda: build(loaded.essays, topics, loaded.meta, routing, hits, cache, loaded.entities),
     )
     kb = _with_topics(kb, topics)  # link (an edit that changes no link reuses the links, with the new topics)
-    site = render(kb, directory_urls, cache)  # render
-    pages = {pg.path: pg for pg in site.pages}  # a page reused under serve is the very object it was
-    cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | {str(seeds_dir / "essays.yaml")})
-    return Result(kb, pages, knowledge_json(kb, site.pages, directory_urls, cache), loaded.warnings + list(site.problems))
+    rendered = render(kb, directory_urls, cache, site)  # render
+    pages = {pg.path: pg for pg in rendered.pages}  # a page reused under serve is the very object it was
+    kept = {str(seeds_dir / "essays.yaml"), str(content_dir / ENTITIES_FILE)}
+    cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | kept)
+    knowledge = knowledge_json(kb, rendered.pages, directory_urls, cache)
+    files = downloads(kb, rendered.site, directory_urls)
+    return Result(kb, pages, knowledge, loaded.warnings + list(rendered.problems), files)
 
 
 # What the route and link stages do not read, blanked out of the keys that decide whether a rebuild

@@ -24,8 +24,11 @@ CASE_INDEX = "case-studies/index.md"
 ACTORS = "actors/index.md"
 GRAPH = "graph.md"
 TIMELINE = "timeline.md"
+MAP = "map.md"
+BROWSE = "case-studies/browse.md"  # beside the case studies: its thousand links are short
+BIBLIOGRAPHY = "bibliography.md"
 # The site's own pages, and the page names they take in each folder (reserved for them).
-SITE_PAGES = (HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH, TIMELINE)
+SITE_PAGES = (HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH, TIMELINE, MAP, BROWSE, BIBLIOGRAPHY)
 
 
 def topic_page(slug: str) -> str:
@@ -34,6 +37,11 @@ def topic_page(slug: str) -> str:
 
 def essay_page(slug: str) -> str:
     return f"essays/{slug}.md"
+
+
+def entity_page(kind: str, slug: str) -> str:
+    """An actor's page (``actors/nato.md``) or a place's (``places/somalia.md``)."""
+    return f"{'places' if kind == 'place' else 'actors'}/{slug}.md"
 
 
 def case_page(cid: str) -> str:

@@ -46,6 +46,11 @@ def page_url(kind: str, kb: dict) -> str:
         "graph": "graph/",
         "timeline": "timeline/",
         "about": "about/",
+        "actor": "actors/nato/",
+        "place": "places/somalia/",
+        "map": "map/",
+        "browse": "case-studies/browse/",
+        "bibliography": "bibliography/",
         "404": "no-such-page/",
     }[kind]
 

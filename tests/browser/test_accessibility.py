@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = Axe()
 PAGE_TYPES = ["home", "topic", "essay", "case", "cases", "actors", "graph", "timeline", "about", "404"]
+PAGE_TYPES += ["actor", "place", "map", "browse", "bibliography"]  # issue 19's pages
 
 SETTLED = """() => document.getAnimations().every(
     a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""

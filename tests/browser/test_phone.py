@@ -9,6 +9,7 @@ from .kbweb import page_url
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGE_TYPES = ["home", "topic", "essay", "case", "cases", "actors", "graph", "timeline", "topics", "essays", "about", "404"]
+PAGE_TYPES += ["actor", "place", "map", "browse", "bibliography"]  # issue 19's pages
 PHONE_390 = {"width": 390, "height": 844}
 
 # Text in the article (paragraphs, list items, table cells) that is prose, not a number or a name,

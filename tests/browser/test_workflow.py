@@ -109,5 +109,11 @@ def test_installed_package_carries_its_theme_and_copy(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("diplokb-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {p.relative_to(root / "src").as_posix() for p in (root / "src" / "diplokb").rglob("*.py")}
-    data = {"diplokb/render/copy.yaml", "diplokb/theme/main.html", "diplokb/theme/assets/diplokb.css", "diplokb/theme/partials/toc.html"}
+    data = {
+        "diplokb/render/copy.yaml",
+        "diplokb/render/world.json",
+        "diplokb/theme/main.html",
+        "diplokb/theme/assets/diplokb.css",
+        "diplokb/theme/partials/toc.html",
+    }
     assert modules - names == set() and data - names == set()

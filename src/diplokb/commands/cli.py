@@ -22,11 +22,26 @@ from typing import Any
 from ..content.outputs import Input, clash, project_inputs, site_dir_problem
 from ..errors import KbError, Problem
 from ..pipeline import check, run
+from ..render.cite import SiteInfo
 from ..render.nav import nav
 from ..stages.model import check_slug, json_schema
 from ..stages.route import WEIGHTS, Filing, essay_title, route
 from ..stages.sources import load_essay
-from ..urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TOPIC_INDEX, case_page, essay_page, section_ids, topic_page
+from ..urls import (
+    ACTORS,
+    BIBLIOGRAPHY,
+    BROWSE,
+    CASE_INDEX,
+    ESSAY_INDEX,
+    GRAPH,
+    HOME,
+    MAP,
+    TOPIC_INDEX,
+    case_page,
+    essay_page,
+    section_ids,
+    topic_page,
+)
 from .export import export, plugin_options, read_mkdocs_yml
 from .new import add_case_study
 from .suggest import suggest
@@ -83,7 +98,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise KbError(bad)
     if docs is not None and docs.is_dir():
         # A hand-written page where a generated one goes is replaced by it (the build warns).
-        generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH}
+        generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH, MAP, BROWSE, BIBLIOGRAPHY}
         generated |= {topic_page(t.slug) for t in loaded.topics} | {essay_page(e.slug) for e in loaded.essays}
         generated |= {case_page(c.id) for t in loaded.topics for c in t.case_studies}
         for page in sorted(generated):
@@ -168,6 +183,12 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def _base(url: object) -> str:
+    """``site_url`` with a trailing slash ("" without one; an ``!ENV`` tag read as its default)."""
+    text = str(url[-1] if isinstance(url, list) and url else url or "")
+    return text.rstrip("/") + "/" if text else ""
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     why = clash(Path(args.out), _inputs(args))
     if why is not None:  # it would rewrite mkdocs.yml, replace docs/ and theme/, or write pages among the inputs
@@ -182,7 +203,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     directory_urls = not args.no_directory_urls and config.get("use_directory_urls", True) is not False
     docs = Path(args.docs_dir) if args.docs_dir else None
     result = run(
-        Path(args.content), Path(args.seeds), directory_urls=directory_urls, require_references=args.require_references, pages_dir=docs
+        Path(args.content),
+        Path(args.seeds),
+        directory_urls=directory_urls,
+        require_references=args.require_references,
+        pages_dir=docs,
+        site=SiteInfo(str(config.get("site_name") or "diplokb"), _base(config.get("site_url"))),
     )
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -193,7 +219,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             notes = export(
                 out,
                 Path(args.config),
-                {k: pg.markdown() for k, pg in result.pages.items()},
+                {**{k: pg.markdown() for k, pg in result.pages.items()}, **result.downloads},
                 knowledge,
                 nav(result.kb),
                 docs,

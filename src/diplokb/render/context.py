@@ -14,8 +14,10 @@ from typing import Any
 from ..content.essay import Block, Essay
 from ..content.schema import CaseStudy
 from ..errors import Problem
+from ..match import TermMatcher
 from ..stages.link import KnowledgeBase, TermHit
 from ..urls import case_page, html_href, topic_page
+from .cite import Citer, SiteInfo
 from .copy import count
 from .markup import Block as PageBlock
 from .markup import Heading, esc, para, ul
@@ -31,14 +33,31 @@ class Context:
     knowledge base through ``kb``, ``topics`` and ``essays`` only: the render stage swaps them for
     views that note each read (see :func:`~diplokb.render.renderer.render`)."""
 
-    def __init__(self, kb: KnowledgeBase, directory_urls: bool = True) -> None:
+    def __init__(self, kb: KnowledgeBase, directory_urls: bool = True, site: SiteInfo | None = None) -> None:
         self.kb = kb
         self.directory_urls = directory_urls
+        self.site = site if site is not None else SiteInfo("diplokb")
+        self._citer: Citer | None = None
+        self._names: TermMatcher | None = None
         self.topics = kb.topic
         self.essays = kb.essay
         self.problems: list[Problem] = []
         self._made: list[str] = []  # links of the page being built
         self._hrefs: dict[tuple[str, str], str] = {}  # (from page, key) -> relative URL
+
+    @property
+    def citer(self) -> Citer:
+        """The build's citation templates (each CSL style formatted once), made when a page is first cited."""
+        if self._citer is None:
+            self._citer = Citer(self.site)
+        return self._citer
+
+    def entity_names(self) -> TermMatcher:
+        """One matcher of every actor's and place's names and aliases (keys: the entities' keys), for this build."""
+        if self._names is None:
+            ents = self.kb.entities
+            self._names = TermMatcher((n, k) for k, e in ents.items() for n in (e.name, *(e.info.aliases if e.info else ())))
+        return self._names
 
     def href(self, page: str, key: str, origin: str = "") -> str:
         """The final relative URL of ``key`` from ``page`` (``use_directory_urls`` either way), checked and recorded."""

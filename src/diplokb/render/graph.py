@@ -13,7 +13,7 @@ import html
 from collections.abc import Callable
 
 from ..stages.link import KnowledgeBase
-from ..urls import ACTORS, case_page, essay_page, topic_page
+from ..urls import case_page, essay_page, topic_page
 from .timeline import PALETTE
 
 _SR = '<span class="kb-sr">{}</span>'
@@ -77,7 +77,7 @@ def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
         for ent in sorted((x for x in kb.entities.values() if x.kind == kind), key=lambda x: x.name.casefold()):
             per = {t.slug: sum(1 for cid in ent.cases if t.slug in kb.cases[cid].topics) for t in topics}
             cells = "".join(_count_cell(per[t.slug], f"{per[t.slug]} case studies under {t.title}", colour[t.slug]) for t in topics)
-            rows.append(f'<tr><th scope="row"><a href="{e(url(f"{ACTORS}#{ent.anchor}"))}">{e(ent.name)}</a></th>{cells}</tr>')
+            rows.append(f'<tr><th scope="row"><a href="{e(url(ent.page))}">{e(ent.name)}</a></th>{cells}</tr>')
         group(f"{title}: case studies under each topic", rows)
     out.append("</table></div>")
     return "".join(out)

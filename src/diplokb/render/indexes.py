@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ..urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
-from . import scale, summary
+from ..urls import ACTORS, BROWSE, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, MAP, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
+from . import entities, scale, summary
 from .context import Context
 from .copy import copy_text, count, series
 from .graph import matrix_html
@@ -54,8 +54,10 @@ def home(r: Context) -> Page:
             [
                 f"{r.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics of their sections.",
                 f"{r.link(p, CASE_INDEX, 'Case studies')}: every case study in one table, with years, places and topics.",
+                f"{r.link(p, BROWSE, 'Browse case studies')}: every case study, narrowed down by topic, decade, place and actor.",
                 f"{r.link(p, TIMELINE, 'Timeline of case studies')}: the case studies on one time axis, by topic.",
                 f"{r.link(p, ACTORS, 'Actors and places')}: the states, organisations and places the case studies name.",
+                f"{r.link(p, MAP, 'Map of places')}: where the case studies happened, on a world map.",
                 f"{r.link(p, GRAPH, 'Knowledge graph')}: topics, case studies, essays and actors, and how they connect.",
             ]
         )
@@ -131,32 +133,7 @@ def case_index(r: Context) -> Page:
 
 
 def actors(r: Context) -> Page:
-    if scale.entities_are_many(r.kb):
-        return summary.actors(r)
-    kb = r.kb
-    p = ACTORS
-    ents = sorted(kb.entities.values(), key=lambda x: x.name.casefold())
-    out: list[Block] = [
-        Heading(1, "Actors and places"),
-        para("Every state, organisation and place the case studies name, with the case studies and the essay sections that mention it."),
-    ]
-    for kind, label in (("actor", "Actors"), ("place", "Places")):
-        out.append(Heading(2, label, f"{kind}s"))
-        for x in (x for x in ents if x.kind == kind):
-            out.append(Heading(3, x.name, x.anchor))
-            out.append(para("Case studies: " + ", ".join(r.link(p, case_page(c), kb.cases[c].name) for c in x.cases)))
-            if x.sections:
-                by_essay: dict[str, list[str]] = {}  # each essay's title once, then its sections
-                for e, i in x.sections:
-                    by_essay.setdefault(e, []).append(r.link(p, kb.section_key(e, i), kb.section_title(r.essays[e], i)))
-                groups = [f"<em>{esc(kb.essay_title(r.essays[e]))}</em>: {', '.join(secs)}" for e, secs in by_essay.items()]
-                out.append(para("Mentioned in " + "; ".join(groups), nosearch=True))
-    return Page.of(
-        p,
-        "Actors and places",
-        "States, organisations and places named in the case studies, with where they are mentioned.",
-        out,
-    )
+    return entities.index(r)  # one line per actor or place, each with its own page (render.entities)
 
 
 def graph(r: Context) -> Page:

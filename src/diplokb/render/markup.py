@@ -19,6 +19,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from markdown.extensions.toc import slugify_unicode, unique  # type: ignore[import-untyped]  # the toc extension's own ids
 
@@ -151,17 +152,25 @@ class Page:
     description: str
     blocks: tuple[Block, ...]
     links: tuple[str, ...] = ()
+    head: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs for the page's head (citation_* tags)
+    jsonld: str = ""  # schema.org JSON-LD, ready for a <script> element (render.linkeddata.script_json)
 
     @staticmethod
     def of(path: str, title: str, description: str, blocks: list[Block]) -> Page:
         return Page(path, title, description, tuple(_ids(blocks)))
 
-    def meta(self) -> dict[str, str]:
-        """Title and description, HTML-escaped, as the front matter gives them to MkDocs."""
+    def meta(self) -> dict[str, Any]:
+        """Title and description, HTML-escaped, as the front matter gives them to MkDocs; the head's
+        tags (``kb_head``, pairs the theme escapes) and JSON-LD (``kb_jsonld``) where the page has them."""
         desc = self.description.strip()
         if len(desc) > 300:
             desc = desc[:297].rsplit(" ", 1)[0] + "…"
-        return {"title": attr(self.title), "description": attr(desc)}
+        out: dict[str, Any] = {"title": attr(self.title), "description": attr(desc)}
+        if self.head:
+            out["kb_head"] = [list(pair) for pair in self.head]
+        if self.jsonld:
+            out["kb_jsonld"] = self.jsonld
+        return out
 
     def html(self) -> str:
         """The body, byte for byte what Python-Markdown makes of :meth:`markdown` (raw blocks end in a newline)."""
@@ -196,7 +205,12 @@ class Page:
     def markdown(self) -> str:
         """The page as Markdown for plain MkDocs: headings as headings with their id, the rest raw HTML."""
         m = self.meta()
-        parts = [f"---\ntitle: {yaml_str(m['title'])}\ndescription: {yaml_str(m['description'])}\n---\n"]
+        front = f"title: {yaml_str(m['title'])}\ndescription: {yaml_str(m['description'])}\n"
+        if self.head:
+            front += "kb_head:\n" + "".join(f"  - [{yaml_str(a)}, {yaml_str(b)}]\n" for a, b in self.head)
+        if self.jsonld:
+            front += f"kb_jsonld: {yaml_str(self.jsonld)}\n"
+        parts = [f"---\n{front}---\n"]
         for b in self.blocks:
             if isinstance(b, Heading):
                 # An id is a slug (letters, digits, "_", "-"): "_x_" would read as emphasis, so "_" is escaped.

@@ -6,7 +6,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..stages.link import KnowledgeBase
-from ..urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
+from ..urls import (
+    ACTORS,
+    BIBLIOGRAPHY,
+    BROWSE,
+    CASE_INDEX,
+    ESSAY_INDEX,
+    GRAPH,
+    HOME,
+    MAP,
+    TIMELINE,
+    TOPIC_INDEX,
+    case_page,
+    essay_page,
+    topic_page,
+)
 from .markup import attr
 from .scale import nav_section
 
@@ -25,8 +39,9 @@ def nav(kb: KnowledgeBase) -> list[Any]:
         item(HOME),
         {"Topics": [item(x) for x in nav_section(TOPIC_INDEX, [topic_page(t.slug) for t in kb.topics])]},
         {"Essays": [item(x) for x in nav_section(ESSAY_INDEX, [essay_page(e.slug) for e in kb.essays])]},
-        {"Case studies": [item(CASE_INDEX), item(TIMELINE)]},
+        {"Case studies": [item(CASE_INDEX), item(BROWSE), item(TIMELINE), item(BIBLIOGRAPHY)]},
         item(ACTORS),
+        item(MAP),
         item(GRAPH),
     ]
 
@@ -61,7 +76,9 @@ def hidden_pages(pages: Iterable[str], site_nav: list[Any] | None) -> list[str]:
     return sorted(
         p
         for p in pages
-        if p.endswith(".md") and not p.endswith("index.md") and (p.startswith("case-studies/") or (shown is not None and p not in shown))
+        if p.endswith(".md")
+        and not p.endswith("index.md")
+        and (p not in shown if shown is not None else p.startswith(("case-studies/", "actors/", "places/")))
     )
 
 
@@ -73,4 +90,5 @@ def page_sources(kb: KnowledgeBase) -> dict[str, str]:
     out = {topic_page(t.slug): t.path for t in kb.topics}
     out.update({essay_page(e.slug): e.path for e in kb.essays})
     out.update({case_page(c.id): c.path for c in kb.cases.values()})
+    out.update({e.page: e.info.path for e in kb.entities.values() if e.info is not None})  # described in the entities file
     return {k: v for k, v in out.items() if v}

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from ..content.schema import CaseStudy
 from ..stages.link import excerpt_blocks, featured_sections
-from ..text import slugify
-from ..urls import ACTORS, TIMELINE, case_page, essay_page, topic_page
+from ..urls import TIMELINE, case_page, essay_page, topic_page
 from .context import Context
 from .markup import Block, Heading, Page, attr, esc, para, table, ul
 from .timeline import timeline_html
-
-
-def _ek(name: str) -> str:
-    return slugify(name) or name
 
 
 def topic(r: Context, slug: str) -> Page:
@@ -125,7 +120,7 @@ def case(r: Context, cid: str) -> Page:
         out.append(para(f"<strong>Editor's note.</strong> {esc(c.note)}", "kb-note"))
 
     def entities(names: list[str]) -> str:
-        return ", ".join(r.link(p, f"{ACTORS}#{kb.entities[_ek(x)].anchor}", x) for x in names) or "–"
+        return ", ".join(r.link(p, kb.entity(x).page, x) for x in names) or "–"
 
     facts = [
         ["Years", esc(c.years) or "–"],

@@ -10,7 +10,7 @@ of the knowledge base is changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -19,7 +19,8 @@ from ..content.schema import Topic
 from ..errors import Problem
 from ..stages.link import KnowledgeBase
 from ..stages.route import Routing
-from . import indexes, pages
+from . import browse, entities, indexes, pagemeta, pages
+from .cite import SiteInfo
 from .context import Context
 from .markup import Page
 from .track import Tracker, unchanged
@@ -30,7 +31,7 @@ __all__ = ["Page", "Rendered", "render"]
 def _build(r: Context, make: Callable[[], Page]) -> Page:
     """One page, with the links it made."""
     r._made = []
-    page = make()
+    page = pagemeta.finish(r, make())
     return replace(page, links=tuple(r._made))
 
 
@@ -42,9 +43,11 @@ def _all_pages(r: Context, cache: BuildCache | None = None) -> list[Page]:
     makers.append(partial(indexes.case_index, r))
     makers += [partial(pages.case, r, c) for c in sorted(kb.cases)]
     makers += [partial(f, r) for f in (indexes.timeline, indexes.actors, indexes.graph)]
+    makers += [partial(entities.page, r, k) for k in sorted(kb.entities)]
+    makers += [partial(f, r) for f in (entities.map_page, browse.page, browse.bibliography)]
     if cache is None:
         return [_build(r, m) for m in makers]
-    keys = [(m.func.__module__, m.func.__qualname__, m.args[1:], r.directory_urls) for m in makers]
+    keys = [(m.func.__module__, m.func.__qualname__, m.args[1:], r.directory_urls, r.site) for m in makers]
     out = [_reuse(r, key, m, cache) for key, m in zip(keys, makers, strict=True)]
     for gone in cache.pages.keys() - set(keys):
         del cache.pages[gone]
@@ -57,12 +60,15 @@ def _reuse(r: Context, key: Any, make: Callable[[], Page], cache: BuildCache) ->
     Page builders must read the knowledge base through ``r.kb`` (or ``r.topics`` / ``r.essays``,
     swapped for views here): anything else kept on the context would be read unnoted, and a page
     depending on it would not be built again when it changed."""
-    if vars(r).keys() - {"kb", "directory_urls", "topics", "essays", "problems", "_made", "_hrefs"}:  # _hrefs: paths only
+    allowed = {"kb", "directory_urls", "site", "_citer", "_names", "topics", "essays", "problems", "_made", "_hrefs"}
+    # _hrefs: paths only; site is in the key; _citer is made from site alone; _names is dropped below (it reads kb)
+    if vars(r).keys() - allowed:
         raise RuntimeError(f"Context state outside the tracked reads: {sorted(vars(r))}; see renderer._reuse")
     hit = cache.pages.get(key)
     if hit is not None and unchanged(r.kb, hit[0]):
         r.problems.extend(hit[2])
         return hit[1]  # type: ignore[no-any-return]
+    r._names = None  # made again from this page's own (tracked) reads
     kb, tracker = r.kb, Tracker(r.kb, (KnowledgeBase, Routing, Topic))
     view = tracker.view()
     r.kb, r.topics, r.essays = view, view.topic, view.essay
@@ -79,6 +85,7 @@ def _reuse(r: Context, key: Any, make: Callable[[], Page], cache: BuildCache) ->
 class Rendered:
     pages: tuple[Page, ...]
     problems: tuple[Problem, ...]  # links to targets the link stage never registered
+    site: SiteInfo = field(default_factory=lambda: SiteInfo("diplokb"))  # the site the pages cite
 
 
 def check_links(pages: tuple[Page, ...]) -> list[Problem]:
@@ -96,11 +103,11 @@ def check_links(pages: tuple[Page, ...]) -> list[Problem]:
     return problems
 
 
-def render(kb: KnowledgeBase, directory_urls: bool = True, cache: BuildCache | None = None) -> Rendered:
+def render(kb: KnowledgeBase, directory_urls: bool = True, cache: BuildCache | None = None, site: SiteInfo | None = None) -> Rendered:
     """Every page of the site, each with the links it made, checked; nothing of ``kb`` is changed.
 
     With a ``cache`` that keeps pages (``mkdocs serve``), a page whose reads of ``kb`` all give what
     they gave when it was last built is not built again (see :mod:`diplokb.render.track`)."""
-    r = Context(kb, directory_urls)
+    r = Context(kb, directory_urls, site)
     pages = tuple(_all_pages(r, cache if cache is not None and cache.keep else None))
-    return Rendered(pages, tuple(r.problems + check_links(pages)))
+    return Rendered(pages, tuple(r.problems + check_links(pages)), r.site)

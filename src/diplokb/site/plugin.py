@@ -41,6 +41,7 @@ from ..content.inputs import unreadable
 from ..errors import ContentError
 from ..pipeline import run
 from ..render import markup
+from ..render.cite import SiteInfo
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
 from . import searchindex
 from .pages import KbPage, attach_pages, link_chains, share_partials
@@ -89,6 +90,12 @@ class _Output:
     nav: list[Any]
     sources: dict[str, str]  # generated page -> the file behind it, relative to mkdocs.yml
     chains: list[list[str]]  # pages outside the navigation linked previous/next (an index page first)
+    downloads: dict[str, str]  # the exports beside knowledge.json
+
+
+def _site_base(url: str | None) -> str:
+    """The site's address with a trailing slash, as citations and JSON-LD give page addresses ("" without one)."""
+    return (url or "").rstrip("/") + "/" if url else ""
 
 
 class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
@@ -147,6 +154,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     require_references=self.config.require_references,
                     cache=self.cache,
                     pages_dir=Path(here(Path(config.docs_dir))),
+                    site=SiteInfo(config.site_name, _site_base(config.site_url)),
                 )
         except (ContentError, OSError) as exc:  # OSError: a file that vanished or cannot be read, said as a problem too
             problems = exc.problems if isinstance(exc, ContentError) else [unreadable(exc)]
@@ -170,7 +178,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                 path = resolved.get(src) or resolved.setdefault(src, Path(src).resolve())
                 if path.is_relative_to(root):
                     sources[page] = path.relative_to(root).as_posix()
-            self.output = self.last_good = _Output(result.pages, knowledge, nav(result.kb), sources, reading_chains(result.kb))
+            self.output = self.last_good = _Output(
+                result.pages, knowledge, nav(result.kb), sources, reading_chains(result.kb), result.downloads
+            )
         self.own_nav = False
         if self.config.set_nav and not config.nav:
             self.own_nav = True
@@ -324,6 +334,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             del self.entries[gone]
         if self.config.knowledge_json:
             generated[self.config.knowledge_json] = self.output.knowledge
+        generated.update(self.output.downloads)  # the CSV, GeoJSON and CSL-JSON exports
         hidden = frozenset(hidden_pages(generated, self.output.nav if self.own_nav else None))
         files = self.generated.add(files, config, generated, hidden)
         attach_pages(files, config, self.output.pages)

@@ -13,14 +13,30 @@ from functools import cached_property
 from typing import Literal, NamedTuple
 
 from ..cache import BuildCache
+from ..content.entities import EntityBook
 from ..match import TermMatcher
 from ..text import UniqueSlugs, slugify
-from ..urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, TIMELINE, TOPIC_INDEX, case_page, essay_page, section_ids, topic_page
+from ..urls import (
+    ACTORS,
+    BIBLIOGRAPHY,
+    BROWSE,
+    CASE_INDEX,
+    ESSAY_INDEX,
+    GRAPH,
+    HOME,
+    MAP,
+    TIMELINE,
+    TOPIC_INDEX,
+    case_page,
+    essay_page,
+    section_ids,
+    topic_page,
+)
+from .entities import Entity, matched_aliases, register_entities
 from .model import CaseStudy, EssayMeta, Topic
 from .parse import Essay, Section
 from .route import Routing, SectionHits, essay_title
 
-EntityKind = Literal["actor", "place"]
 TargetKind = Literal["page", "topic", "essay", "section", "case", "actor", "place"]
 MentionKind = Literal["term", "filed", "source", "case", "related", "actor"]
 
@@ -55,17 +71,6 @@ class Mention:
     group: str  # heading to group backlinks under (an essay or topic title)
 
 
-@dataclass
-class Entity:
-    """An actor or place named by the case studies."""
-
-    name: str
-    kind: EntityKind
-    anchor: str
-    cases: list[str] = field(default_factory=list)
-    sections: list[tuple[str, int]] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Related:
     slug: str
@@ -89,6 +94,16 @@ class KnowledgeBase:
     related: dict[str, list[Related]]
     mentions: list[Mention]
     backlinks: dict[str, list[Mention]]
+    entity_names: dict[str, str] = field(default_factory=dict)  # a name as a case study writes it -> key in ``entities``
+
+    def entity(self, written: str) -> Entity:
+        """The actor or place a case study names (an alias gives the entity it belongs to)."""
+        return self.entities[self.entity_names.get(written) or slugify(written) or written]
+
+    @cached_property
+    def entity_at(self) -> dict[str, Entity]:
+        """Each actor's and place's page -> the entity."""
+        return {e.page: e for e in self.entities.values()}
 
     @cached_property
     def topic(self) -> dict[str, Topic]:
@@ -230,6 +245,7 @@ def build(
     routing: Routing,
     hits: dict[tuple[str, int], SectionHits],
     cache: BuildCache | None = None,
+    book: EntityBook | None = None,
 ) -> KnowledgeBase:
     """Stage 4, link: register every target (phase one), then find mentions, related topics and backlinks.
 
@@ -244,6 +260,9 @@ def build(
         (ACTORS, "Actors and places"),
         (GRAPH, "Knowledge graph"),
         (TIMELINE, "Timeline of case studies"),
+        (MAP, "Map of places"),
+        (BROWSE, "Browse case studies"),
+        (BIBLIOGRAPHY, "Bibliography"),
     ):
         targets[page] = Target(page, "", title, "page")
     for t in topics:
@@ -265,27 +284,18 @@ def build(
             cases[cs.id] = cs
             targets[case_page(cs.id)] = Target(case_page(cs.id), "", cs.name, "case")
 
-    entities: dict[str, Entity] = {}
-    uniq_ent = UniqueSlugs({"actors", "places"})  # the page's own section headings
-    for cs in sorted(cases.values(), key=lambda c: c.name.casefold()):
-        named: tuple[tuple[EntityKind, list[str]], ...] = (("actor", cs.actors), ("place", cs.places))
-        for kind, names in named:
-            for n in names:
-                ekey = slugify(n) or n
-                if ekey not in entities:
-                    entities[ekey] = Entity(n, kind, uniq_ent(n, fallback="entity"))
-                    targets[f"{ACTORS}#{entities[ekey].anchor}"] = Target(ACTORS, entities[ekey].anchor, n, kind)
-                if cs.id not in entities[ekey].cases:
-                    entities[ekey].cases.append(cs.id)
+    entities, entity_names = register_entities(cases, book or EntityBook())
+    for x in entities.values():
+        targets[x.page] = Target(x.page, "", x.name, x.kind)
 
     mentions: list[Mention] = []
     term_hits: dict[tuple[str, int], list[TermHit]] = {}
     cited_in: dict[tuple[str, int], list[str]] = defaultdict(list)
-    entity_names = tuple((e.name, k) for k, e in entities.items())
-    entity_matcher = cache.matcher(("entities", entity_names), lambda: TermMatcher(entity_names))
+    entity_terms = tuple((n, k) for k, e in entities.items() for n in (e.name, *matched_aliases(e)))
+    entity_matcher = cache.matcher(("entities", entity_terms), lambda: TermMatcher(entity_terms))
     entity_mentions = {
         e.slug: cache.per_section(
-            "entities", entity_names, e, lambda s: list(dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain())))
+            "entities", entity_terms, e, lambda s: list(dict.fromkeys(h.key for h in entity_matcher.finditer(s.plain())))
         )
         for e in essays
     }
@@ -328,9 +338,7 @@ def build(
                 )
             for ent in entity_mentions[e.slug][i]:
                 entities[ent].sections.append(key)
-                mentions.append(
-                    Mention(essay_page(e.slug), section_anchor[key], f"{ACTORS}#{entities[ent].anchor}", "actor", label, etitle)
-                )
+                mentions.append(Mention(essay_page(e.slug), section_anchor[key], entities[ent].page, "actor", label, etitle))
     for cs in cases.values():
         if cs.source is not None and cs.source.section is not None:
             skey = (cs.source.essay, cs.source.section)
@@ -369,4 +377,5 @@ def build(
         related=related,
         mentions=mentions,
         backlinks=dict(backlinks),
+        entity_names=entity_names,
     )
