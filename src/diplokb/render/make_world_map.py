@@ -19,6 +19,7 @@ import itertools
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 SCALE = 3  # SVG units per degree
 NORTH, SOUTH = 84.0, -57.0  # latitudes kept: the inhabited world, without Antarctica
@@ -52,7 +53,7 @@ ALSO = {
 }
 
 
-def arcs_of(topo: dict) -> list[list[tuple[float, float]]]:
+def arcs_of(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     out = []
     for arc in topo["arcs"]:
