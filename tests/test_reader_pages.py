@@ -97,6 +97,82 @@ def test_internals_pattern_catches_what_the_issue_saw() -> None:
         assert any(p.search(s) for p, _ in INTERNALS), s
 
 
+# Editor-speak (issue 18): how the site was put together, said to a reader who came for its subject.
+EDITOR_SPEAK = [
+    (re.compile(r"\bfiled\b", re.I), "filing"),
+    (re.compile(r"\b(?:chosen|arranged|picked) by (?:the|its) editors\b", re.I), "the editors' choices"),
+    (re.compile(r"\btopic files?\b", re.I), "a topic file"),
+    (re.compile(r"\bessay sections?\b|\b\d+ sections?\b", re.I), "a count of essay sections"),
+    (re.compile(r"(?<!/)\bdiplokb\b(?!/)"), "the tool's name outside the footer credit"),
+]
+
+
+class _PageText(HTMLParser):
+    """What a reader sees or hears: the text of <title> and <body> (not scripts, styles or drawings) and alt and aria-label texts."""
+
+    SKIP = ("script", "style", "svg")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.credit: list[str] = []  # open elements of the footer's credit, which names the tool on purpose
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in self.SKIP:
+            self.skip += 1
+        if self.credit or "kb-credit" in (a.get("class") or "").split():
+            self.credit.append(tag)
+        elif not self.skip:
+            self.parts += [str(a[k]) for k in ("alt", "aria-label") if a.get(k)]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip -= 1
+        if self.credit and self.credit[-1] == tag:
+            self.credit.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and not self.credit:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    p = _PageText()
+    p.feed(html)
+    return " ".join(" ".join(p.parts).split())
+
+
+def test_no_editor_speak_on_any_page(seed_site: Path) -> None:
+    """No built page tells a reader what was filed where, what the editors chose, or how many essay sections there are."""
+    found = []
+    for p in html_pages(seed_site):
+        html = p.read_text(encoding="utf-8")
+        meta = " ".join(re.findall(r'<meta (?:name|property)="[^"]*description" content="([^"]*)"', html))
+        for pattern, what in EDITOR_SPEAK:
+            for where, t in (("text", page_text(html)), ("description", meta)):
+                for m in pattern.finditer(t):
+                    found.append(f"{p.relative_to(seed_site)} ({where}): {what}: …{t[max(0, m.start() - 50) : m.end() + 30]}…")
+    assert not found, f"{len(found)} editor-speak on public pages:\n  " + "\n  ".join(found[:60])
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [
+        "Every page here is built from 2 essays and arranged by its editors: essay sections are filed under topics",
+        "Peacekeeping: chosen by the editors; 1 shared case study; 3 essay sections filed under both",
+        "chosen by the editors of Soft power",
+        "Filed under: Alliances",
+        "18 sections",
+        "diplokb · Military diplomacy",
+    ],
+)
+def test_editor_speak_patterns_catch_what_the_issue_saw(seen: str) -> None:
+    """Each phrase the issue quoted is caught (so the scan above can fail)."""
+    assert any(p.search(seen) for p, _ in EDITOR_SPEAK)
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site as the Pages workflow builds it: SITE_URL and REPO_URL from the environment."""

@@ -23,6 +23,7 @@ from ..content.outputs import Input, clash, project_inputs, site_dir_problem
 from ..errors import KbError, Problem
 from ..pipeline import check, run
 from ..render.cite import SiteInfo
+from ..render.copy import site_name
 from ..render.nav import nav
 from ..stages.model import check_slug, json_schema
 from ..stages.route import WEIGHTS, Filing, essay_title, route
@@ -208,7 +209,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         directory_urls=directory_urls,
         require_references=args.require_references,
         pages_dir=docs,
-        site=SiteInfo(str(config.get("site_name") or "diplokb"), _base(config.get("site_url"))),
+        site=SiteInfo(site_name(plugin_options(config)), _base(config.get("site_url"))),
     )
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)

@@ -22,6 +22,7 @@ import yaml
 
 from ..assets import CSS, JS, THEME_DIR
 from ..content.inputs import links_out
+from ..render.copy import site_extra, site_name
 from ..render.nav import hidden_pages
 
 # Plugins whose work the export has already done, or that only make sense with the plugin's build.
@@ -222,6 +223,10 @@ def export(
     if not directory_urls:  # the pages were rendered with page.html links: the site must be built that way
         cfg["use_directory_urls"] = False
     opts = plugin_options(cfg)
+    # What the plugin would set: the site's name and the footer's credit (the plain export has no plugin).
+    cfg["site_name"] = site_name(opts)
+    extra = cfg.get("extra")
+    cfg["extra"] = {**site_extra(), **(extra if isinstance(extra, dict) else {})}
     name = str(opts.get("knowledge_json", "knowledge.json") or "")
     if opts.get("set_nav", True) is False:
         site_nav = None

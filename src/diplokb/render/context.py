@@ -18,7 +18,7 @@ from ..match import TermMatcher
 from ..stages.link import KnowledgeBase, TermHit
 from ..urls import case_page, html_href, topic_page
 from .cite import Citer, SiteInfo
-from .copy import count
+from .copy import copy_text, count
 from .markup import Block as PageBlock
 from .markup import Heading, esc, para, ul
 from .scale import trim_mentions
@@ -36,7 +36,7 @@ class Context:
     def __init__(self, kb: KnowledgeBase, directory_urls: bool = True, site: SiteInfo | None = None) -> None:
         self.kb = kb
         self.directory_urls = directory_urls
-        self.site = site if site is not None else SiteInfo("diplokb")
+        self.site = site if site is not None else SiteInfo(copy_text("site_name"))
         self._citer: Citer | None = None
         self._names: TermMatcher | None = None
         self.topics = kb.topic
@@ -133,7 +133,7 @@ class Context:
         ms, more = trim_mentions(ms)
         lines: list[PageBlock] = [Heading(2, "Mentioned in", "mentioned-in", nosearch=True)]
         if not ms:
-            return [*lines, para("No other essay section mentions it." if shown else "No essay section mentions it yet.")]
+            return [*lines, para(copy_text("no_other_mention" if shown else "no_mention"))]
         groups: dict[str, list[str]] = {}
         seen: set[str] = set()
         for m in ms:

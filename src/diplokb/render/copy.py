@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import yaml
 
@@ -14,6 +15,16 @@ COPY = MappingProxyType(yaml.safe_load((Path(__file__).parent / "copy.yaml").rea
 def copy_text(key: str, **values: str) -> str:
     """The text ``key`` of ``copy.yaml`` with its placeholders filled in."""
     return str(COPY[key]).format(**values)
+
+
+def site_name(options: Mapping[str, Any]) -> str:
+    """The site's name: the diplokb plugin's ``site_name`` option, else the default in ``copy.yaml`` (never the tool's name)."""
+    return str(options.get("site_name") or COPY["site_name"])
+
+
+def site_extra() -> dict[str, str]:
+    """What the theme's templates print that is site copy: the footer's credit to the tool."""
+    return {"kb_credit": copy_text("footer_credit")}
 
 
 def count(n: int, one: str, many: str) -> str:

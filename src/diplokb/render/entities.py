@@ -68,7 +68,7 @@ def page(r: Context, key: str) -> Page:
     n_secs = len(ent.sections)
     facts = [_kind_label(ent), count(len(ent.cases), "case study", "case studies")]
     if n_secs:
-        facts.append(f"mentioned in {count(n_secs, 'essay section', 'essay sections')}")
+        facts.append(f"mentioned in {count(n_secs, 'essay passage', 'essay passages')}")
     out: list[Block] = [Heading(1, ent.name), para(esc(" · ".join(facts)), "kb-meta")]
     if info is not None and info.description:
         marks = "".join(f' <a href="#ref-{n}">[{n}]</a>' for n in range(1, len(info.references) + 1))
@@ -141,7 +141,7 @@ def _passages(r: Context, ent: Entity) -> list[Block]:
     out.append(nosearch_div(ul(items)))
     if len(ent.sections) > PASSAGES_LISTED:
         more = len(ent.sections) - PASSAGES_LISTED
-        out.append(para(esc(f"{count(more, 'more essay section names', 'more essay sections name')} it.")))
+        out.append(para(esc(f"{count(more, 'more essay passage names', 'more essay passages name')} it.")))
     return out
 
 

@@ -51,9 +51,9 @@ def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
         for f in kb.routing.filings[es.slug]:
             for s in f.topics:
                 filed[s] += 1
-        cells = "".join(_count_cell(filed[t.slug], f"{filed[t.slug]} sections filed under {t.title}", colour[t.slug]) for t in topics)
+        cells = "".join(_count_cell(filed[t.slug], f"{filed[t.slug]} passages on {t.title}", colour[t.slug]) for t in topics)
         rows.append(f'<tr><th scope="row"><a href="{e(url(essay_page(es.slug)))}">{e(kb.essay_title(es))}</a></th>{cells}</tr>')
-    group("Essays: sections filed under each topic", rows)
+    group("Essays: passages on each topic", rows)
 
     rows = []
     for c in sorted(kb.cases.values(), key=lambda c: (list(colour).index(c.topics[0]), c.name.casefold())):
@@ -67,10 +67,10 @@ def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
                 )
             else:
                 marks.append(
-                    f'<td><span class="kb-m kb-m1 kb-c{colour[t.slug]}" aria-hidden="true">○</span>{_SR.format("also filed here")}</td>'
+                    f'<td><span class="kb-m kb-m1 kb-c{colour[t.slug]}" aria-hidden="true">○</span>{_SR.format("also under this topic")}</td>'
                 )
         rows.append(f'<tr><th scope="row"><a href="{e(url(case_page(c.id)))}">{e(c.name)}</a></th>{"".join(marks)}</tr>')
-    group("Case studies: ● main topic, ○ also filed under", rows)
+    group("Case studies: ● main topic, ○ also under the topic", rows)
 
     for kind, title in (("actor", "Actors"), ("place", "Places")):
         rows = []

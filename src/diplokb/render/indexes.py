@@ -31,11 +31,10 @@ def home(r: Context) -> Page:
         essays=count(len(kb.essays), "essay", "essays"),
         cases=count(n_cases, "case study", "case studies"),
     )
-    out: list[Block] = [Heading(1, copy_text("home_title")), para(esc(intro)), Heading(2, "Topics", "topics", nosearch=True)]
+    out: list[Block] = [Heading(1, r.site.name), para(esc(intro)), Heading(2, "Topics", "topics", nosearch=True)]
     items = []
     for t in kb.topics:
-        n, m = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
-        counts = f"{n} case stud{'y' if n == 1 else 'ies'}, {m} essay section{'' if m == 1 else 's'}"
+        counts = count(len(kb.cases_of[t.slug]), "case study", "case studies")
         items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(_first_sentence(t.summary))}")
     if items:
         out.append(ul(items))
@@ -45,14 +44,14 @@ def home(r: Context) -> Page:
     ]
     if scale.essays_are_many(kb):
         out.append(para(f"{esc(count(len(kb.essays), 'essay', 'essays'))}, by topic: {r.link(p, ESSAY_INDEX, 'Essays')}."))
-    essays = [f"{r.link(p, essay_page(e.slug), kb.essay_title(e))}: {len(e.sections)} sections" for e in kb.essays]
+    essays = [r.link(p, essay_page(e.slug), kb.essay_title(e)) for e in kb.essays]
     if essays and not scale.essays_are_many(kb):
         out.append(ul(essays))
     out.append(Heading(2, "Browse", "browse", nosearch=True))
     out.append(
         ul(
             [
-                f"{r.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics of their sections.",
+                f"{r.link(p, ESSAY_INDEX, 'Essays')}: the essays in full, with the topics each passage discusses.",
                 f"{r.link(p, CASE_INDEX, 'Case studies')}: every case study in one table, with years, places and topics.",
                 f"{r.link(p, BROWSE, 'Browse case studies')}: every case study, narrowed down by topic, decade, place and actor.",
                 f"{r.link(p, TIMELINE, 'Timeline of case studies')}: the case studies on one time axis, by topic.",
@@ -93,11 +92,12 @@ def topic_index(r: Context) -> Page:
     out: list[Block] = [Heading(1, "Topics"), para(esc(copy_text("topic_index_intro", count=count(len(kb.topics), "topic", "topics"))))]
     items = []
     for t in kb.topics:
-        n_cases, n_secs = len(kb.cases_of[t.slug]), len(kb.routing.by_topic[t.slug])
-        counts = f"{n_secs} essay section{'s' if n_secs != 1 else ''}, {n_cases} case stud{'y' if n_cases == 1 else 'ies'}"
+        counts = count(len(kb.cases_of[t.slug]), "case study", "case studies")
         items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(t.summary)}")
     out.append(nosearch_div(ul(items)))
-    return Page.of(p, "Topics", "The topics of the knowledge base, each with its summary, essay sections and case studies.", out)
+    return Page.of(
+        p, "Topics", "The topics of the knowledge base, each with what it is, its case studies and what the essays say of it.", out
+    )
 
 
 def essay_index(r: Context) -> Page:
@@ -109,9 +109,9 @@ def essay_index(r: Context) -> Page:
     rows = []
     for e in kb.essays:
         topics = sorted({t for f in kb.routing.filings[e.slug] for t in f.topics}, key=lambda s: r.topics[s].title.casefold())
-        rows.append([r.link(p, essay_page(e.slug), kb.essay_title(e)), str(len(e.sections)), r.topic_chips(p, topics) or "–"])
-    out.append(table(["Essay", "Sections", "Topics"], rows, right=frozenset({1}), cls="kb-reflow"))
-    return Page.of(p, "Essays", "The essays of the knowledge base, in full, with the topics their sections are filed under.", out)
+        rows.append([r.link(p, essay_page(e.slug), kb.essay_title(e)), r.topic_chips(p, topics) or "–"])
+    out.append(table(["Essay", "Topics"], rows, cls="kb-reflow"))
+    return Page.of(p, "Essays", "The essays of the knowledge base, in full, with the topics each discusses.", out)
 
 
 def case_index(r: Context) -> Page:
@@ -145,7 +145,7 @@ def graph(r: Context) -> Page:
         para(
             "How the knowledge base connects, as a table: one column per topic, one row per essay, case study, "
             "actor and place. A mark says the row connects to the topic, and a number how many times: "
-            "sections of an essay filed under it, or case studies of an actor or place. "
+            "passages of an essay that discuss it, or case studies of an actor or place. "
             "Rows with marks in several columns are what joins the topics. Every name is a link."
         ),
         matrix_html(r.kb, lambda key: r.url(p, key)),

@@ -7,9 +7,10 @@ Each takes the :class:`~diplokb.render.renderer.Context` (which makes and record
 from __future__ import annotations
 
 from ..content.schema import CaseStudy
-from ..stages.link import excerpt_blocks, featured_sections
+from ..stages.link import Related, excerpt_blocks, featured_sections
 from ..urls import TIMELINE, case_page, essay_page, topic_page
 from .context import Context
+from .copy import copy_text, count, series
 from .markup import Block, Heading, Page, attr, esc, para, table, ul
 from .timeline import timeline_html
 
@@ -21,14 +22,6 @@ def topic(r: Context, slug: str) -> Page:
     cases = kb.cases_of[slug]
     filed = kb.routing.by_topic[slug]
     out: list[Block] = [Heading(1, t.title), para(esc(t.summary))]
-    essays_n = len({e for e, _ in filed})
-    out.append(
-        para(
-            f"{len(filed)} essay section{'s' if len(filed) != 1 else ''} from {essays_n} "
-            f"essay{'s' if essays_n != 1 else ''} · {len(cases)} case stud{'y' if len(cases) == 1 else 'ies'}",
-            "kb-meta",
-        )
-    )
     out.append(Heading(2, "Case studies", "case-studies", nosearch=True))
     if cases:
         # This topic's case studies on the time axis (each a link), coloured by their main topic.
@@ -36,13 +29,13 @@ def topic(r: Context, slug: str) -> Page:
         out.append(timeline_html([("", "", 0, rows)], f"Timeline of the case studies of {t.title}", details=False))
         out.append(para(f"All case studies on one axis: {r.link(p, TIMELINE, 'Timeline of case studies')}.", "kb-meta"))
     else:
-        out.append(para(f"No case study is filed under {esc(t.title)} yet."))
+        out.append(para(esc(copy_text("no_topic_cases", topic=t.title))))
     out.append(Heading(2, "Related topics", "related-topics", nosearch=True))
-    related = [f"{r.link(p, topic_page(rel.slug), r.topics[rel.slug].title)}: {esc('; '.join(rel.reasons))}" for rel in kb.related[slug]]
+    related = [f"{r.link(p, topic_page(rel.slug), r.topics[rel.slug].title)}: {esc(related_why(rel))}" for rel in kb.related[slug]]
     out.append(ul(related) if related else para("No related topic yet."))
     out.append(Heading(2, "From the essays", "from-the-essays", nosearch=True))
     if not filed:
-        out.append(para("No essay section is filed under this topic yet."))
+        out.append(para(esc(copy_text("no_topic_passages"))))
     featured = featured_sections(kb.routing, slug)
     for e_slug, i in featured:
         e = r.essays[e_slug]
@@ -73,6 +66,16 @@ def topic(r: Context, slug: str) -> Page:
     return Page.of(p, t.title, t.summary, out)
 
 
+def related_why(rel: Related) -> str:
+    """Why a topic is related to another, in a reader's words."""
+    why = [copy_text("related_chosen")] if rel.chosen else []
+    if rel.shared:
+        why.append(copy_text("related_cases", count=count(rel.shared, "case study", "case studies")))
+    if rel.together:
+        why.append(copy_text("related_passages", count=count(rel.together, "essay passage", "essay passages")))
+    return series(why)
+
+
 def essay(r: Context, slug: str) -> Page:
     kb = r.kb
     e = r.essays[slug]
@@ -80,12 +83,13 @@ def essay(r: Context, slug: str) -> Page:
     title = kb.essay_title(e)
     meta = kb.meta.get(slug)
     out: list[Block] = [Heading(1, title)]
-    facts = [f"{len(e.sections)} sections"]
+    facts = []
     if meta and meta.source:
         facts.append(f"first published: {esc(meta.source)}")
     if meta and meta.date:
         facts.append(esc(meta.date))
-    out.append(para(" · ".join(facts), "kb-meta"))
+    if facts:
+        out.append(para(" · ".join(facts), "kb-meta"))
     if not e.sections:
         out.append(para("This essay has no text yet."))
     for i, s in enumerate(e.sections):
@@ -97,7 +101,7 @@ def essay(r: Context, slug: str) -> Page:
         topics = kb.routing.topics_of(slug, i)
         notes = []
         if topics:
-            notes.append(f"Filed under: {r.topic_chips(p, topics)}")
+            notes.append(f"Topics: {r.topic_chips(p, topics)}")
         cited = kb.cited_in.get((slug, i), [])
         if cited:
             notes.append("Case studies: " + ", ".join(r.link(p, case_page(c), kb.cases[c].name) for c in cited))

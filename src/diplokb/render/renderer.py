@@ -22,6 +22,7 @@ from ..stages.route import Routing
 from . import browse, entities, indexes, pagemeta, pages
 from .cite import SiteInfo
 from .context import Context
+from .copy import copy_text
 from .markup import Page
 from .track import Tracker, unchanged
 
@@ -85,7 +86,7 @@ def _reuse(r: Context, key: Any, make: Callable[[], Page], cache: BuildCache) ->
 class Rendered:
     pages: tuple[Page, ...]
     problems: tuple[Problem, ...]  # links to targets the link stage never registered
-    site: SiteInfo = field(default_factory=lambda: SiteInfo("diplokb"))  # the site the pages cite
+    site: SiteInfo = field(default_factory=lambda: SiteInfo(copy_text("site_name")))  # the site the pages cite
 
 
 def check_links(pages: tuple[Page, ...]) -> list[Problem]:

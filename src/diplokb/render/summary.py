@@ -39,8 +39,8 @@ def graph(r: Context) -> Page:
         )
     grid = (
         f'<div class="kb-reflow" {NOSEARCH}><table><caption>{e("Topics and what connects them")}</caption>'
-        '<thead><tr><th scope="col">Topic</th><th scope="col">Essay sections (in essays)</th><th scope="col">Case studies</th>'
-        '<th scope="col">Actors and places</th><th scope="col">Most connected topics (shared case studies and essay sections)</th></tr></thead>'
+        '<thead><tr><th scope="col">Topic</th><th scope="col">Essay passages (in essays)</th><th scope="col">Case studies</th>'
+        '<th scope="col">Actors and places</th><th scope="col">Most connected topics (shared case studies and essay passages)</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
     out: list[Block] = [
@@ -48,9 +48,9 @@ def graph(r: Context) -> Page:
         para(
             f"How the knowledge base connects, topic by topic: {esc(count(len(kb.essays), 'essay', 'essays'))}, "
             f"{esc(count(len(kb.cases), 'case study', 'case studies'))} and {esc(count(len(kb.entities), 'actor or place', 'actors and places'))} "
-            "are too many for one table with a row each, so each row here is a topic: how many essay sections and case studies are "
-            "filed under it, how many actors and places its case studies name, and the topics it shares most with. "
-            "Each topic's page has the rest: its case studies on a time axis, its essay sections and its related topics."
+            "are too many for one table with a row each, so each row here is a topic: how many essay passages discuss it and how many "
+            "case studies it has, how many actors and places its case studies name, and the topics it shares most with. "
+            "Each topic's page has the rest: its case studies on a time axis, its essay passages and its related topics."
         ),
         para(
             f"Every essay: {r.link(p, ESSAY_INDEX, 'Essays')}. Every actor and place: {r.link(p, ACTORS, 'Actors and places')}. "
@@ -58,7 +58,7 @@ def graph(r: Context) -> Page:
         ),
         grid,
     ]
-    return Page.of(p, "Knowledge graph", "How the topics of the knowledge base connect, with what is filed under each.", out)
+    return Page.of(p, "Knowledge graph", "How the topics of the knowledge base connect, with what belongs to each.", out)
 
 
 def timeline(r: Context) -> Page:
@@ -111,18 +111,18 @@ def essay_index(r: Context) -> Page:
     p = ESSAY_INDEX
     groups: dict[str | None, list[str]] = {}
     for e in kb.essays:
-        link = f"{r.link(p, essay_page(e.slug), kb.essay_title(e))} ({len(e.sections)})"
+        link = r.link(p, essay_page(e.slug), kb.essay_title(e))
         groups.setdefault(main_topic(kb, e.slug), []).append(link)
     items = [
         f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong>: {', '.join(groups[t.slug])}" for t in kb.topics if t.slug in groups
     ]
     if None in groups:
-        items.append(f"<strong>Not filed under a topic</strong>: {', '.join(groups[None])}")
+        items.append(f"<strong>On no single topic</strong>: {', '.join(groups[None])}")
     out: list[Block] = [
         Heading(1, "Essays"),
         para(
             f"The {esc(count(len(kb.essays), 'essay', 'essays'))} of the knowledge base, in full, grouped by the topic most of "
-            "their sections are filed under, with their number of sections. Each essay's page names the topics of every section."
+            "their passages discuss. Each essay's page names the topics of every passage."
         ),
         nosearch_div(ul(items)),
     ]
@@ -138,7 +138,7 @@ def actors(r: Context) -> Page:
         Heading(1, "Actors and places"),
         para(
             "Every state, organisation and place the case studies name, with how many case studies name it and the topics "
-            "they are filed under (each topic's page lists its case studies), and how many essay sections mention it."
+            "they belong to (each topic's page lists its case studies), and how many essay passages mention it."
         ),
     ]
     for kind, label in (("actor", "Actors"), ("place", "Places")):
@@ -149,7 +149,7 @@ def actors(r: Context) -> Page:
             more = f" and {len(tops) - 5} more topics" if len(tops) > 5 else ""
             essays = len({e for e, _ in x.sections})
             said = (
-                f" Mentioned in {count(len(x.sections), 'essay section', 'essay sections')} of {count(essays, 'essay', 'essays')}."
+                f" Mentioned in {count(len(x.sections), 'essay passage', 'essay passages')} of {count(essays, 'essay', 'essays')}."
                 if x.sections
                 else ""
             )

@@ -42,6 +42,7 @@ from ..errors import ContentError
 from ..pipeline import run
 from ..render import markup
 from ..render.cite import SiteInfo
+from ..render.copy import copy_text, site_extra
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
 from . import searchindex
 from .pages import KbPage, attach_pages, link_chains, share_partials
@@ -77,6 +78,8 @@ class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__ini
     """Where the machine-readable export goes in the site; empty to skip it."""
     require_references = c.Type(bool, default=False)
     """A case study without ``references:`` is an error (stops the build) rather than a warning."""
+    site_name = c.Type(str, default=copy_text("site_name"))
+    """The site's name, in its header, every page title and every citation; it replaces ``site_name`` of ``mkdocs.yml``."""
     cache_dir = c.Type(str, default=".cache/diplokb")
     """Where compiled templates are kept between builds, relative to ``mkdocs.yml``; empty to keep none."""
 
@@ -143,6 +146,10 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             # `-q` drops warnings before MkDocs' strict counter sees them: a quiet strict build then
             # "passes" with warnings. In strict mode warnings fail the build, so they are shown and counted.
             mk.setLevel(logging.WARNING)
+        # The site's name is the plugin's (MkDocs requires one in mkdocs.yml too): header, titles and citations agree.
+        config.site_name = self.config.site_name
+        for key, value in site_extra().items():
+            config.extra.setdefault(key, value)
         content, seeds = self._dirs(config)
         guard_site_dir(config, content, seeds)  # before anything is written or fails
         try:

@@ -73,9 +73,14 @@ class Mention:
 
 @dataclass(frozen=True)
 class Related:
+    """Another topic related to one: why (the page words it), and how strongly (the order)."""
+
     slug: str
-    reasons: list[str]
+    reasons: list[str]  # for knowledge.json
     score: float
+    chosen: bool = False  # listed under `related:` by either topic
+    shared: int = 0  # case studies of both
+    together: int = 0  # essay passages that discuss both
 
 
 @dataclass(frozen=True)
@@ -219,10 +224,10 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
             reasons = []
             score = 0.0
             if o.slug in t.related:
-                reasons.append("chosen by the editors")
+                reasons.append("listed as related")
                 score += 100
             elif t.slug in o.related:
-                reasons.append(f"chosen by the editors of {o.title}")
+                reasons.append(f"listed as related by {o.title}")
                 score += 50
             n = shared[(t.slug, o.slug)]
             if n:
@@ -230,10 +235,10 @@ def _related(topics: list[Topic], routing: Routing, cases: dict[str, CaseStudy])
                 score += 3 * n
             m = co[(t.slug, o.slug)]
             if m:
-                reasons.append(f"{m} essay section{'' if m == 1 else 's'} filed under both")
+                reasons.append(f"{m} essay passage{'' if m == 1 else 's'} on both")
                 score += m
             if reasons:
-                rel.append(Related(o.slug, reasons, score))
+                rel.append(Related(o.slug, reasons, score, o.slug in t.related or t.slug in o.related, n, m))
         out[t.slug] = sorted(rel, key=lambda r: (-r.score, r.slug))
     return out
 
