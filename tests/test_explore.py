@@ -104,7 +104,9 @@ def test_entity_page_has_cases_passages_related_and_map(seed: Result) -> None:
     """A place's page: its case studies, the sentence each essay passage says of it, related entities, the map."""
     html = seed.pages["places/somalia.md"].html()
     assert "AMISOM in Somalia" in html
-    assert "African Union’s deployment of peacekeeping missions in nations like Somalia" in html.replace("&#39;", "’").replace("'", "’")
+    said = re.sub(r"</?mark>", "", html).replace("&#39;", "’").replace("'", "’")
+    assert "African Union’s deployment of peacekeeping missions in nations like Somalia" in said
+    assert "nations like <mark>Somalia</mark>" in html, "the mention is marked in its sentence"
     assert 'href="../../actors/african-union/"' in html
     assert '<svg class="kb-map"' in html and "kb-map-on" in html
 

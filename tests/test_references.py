@@ -186,7 +186,9 @@ def test_case_page_and_export_show_sources(tmp_path: Path) -> None:
     page = result.pages["case-studies/kfor.md"].html()
     sources = page[page.index('id="source">Sources') : page.index('id="cite-this-page"')]
     assert "From the essay <a href=" in sources and "line" not in sources
-    assert '<ol>\n<li>NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
+    assert (
+        '<ol>\n<li><span id="ref-1"></span>NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
+    )
     assert "Facts checked as of 2026-12-02." in sources
     assert "<strong>Editor's note.</strong> The essay says more than the sources &#60;b&#62;do&#60;/b&#62;." in page
     assert "rests on the references below" in result.pages["case-studies/attache-case.md"].html()

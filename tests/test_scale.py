@@ -123,7 +123,7 @@ def test_mentions_are_trimmed_at_x100(x100: Result) -> None:
     trimmed = [p for p in pages if "other essays mention it as well" in p]
     assert trimmed
     for p in trimmed:
-        listed_essays = p.partition('id="mentioned-in"')[2].count("<li><strong>")
+        listed_essays = p.partition('id="mentioned-in"')[2].count('class="kb-said-essay"')
         assert listed_essays == scale.MENTION_GROUPS_KEPT
 
 

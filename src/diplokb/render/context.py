@@ -16,12 +16,10 @@ from ..content.schema import CaseStudy
 from ..errors import Problem
 from ..match import TermMatcher
 from ..stages.link import KnowledgeBase, TermHit
-from ..urls import case_page, html_href, topic_page
+from ..urls import case_page, essay_page, html_href, section_ref, topic_page
 from .cite import Citer, SiteInfo
-from .copy import copy_text, count
-from .markup import Block as PageBlock
-from .markup import Heading, esc, para, ul
-from .scale import trim_mentions
+from .copy import copy_text
+from .markup import CITE_MARKER, attr, esc, para, ul
 from .timeline import PALETTE, rows_of
 
 
@@ -79,6 +77,29 @@ class Context:
         """Final relative URL, for HTML drawn elsewhere (timeline, graph)."""
         return self.href(page, key)
 
+    def cited(self, page: str, text: str, refs: int) -> str:
+        """Summary text with its markers as links: ``[n]`` to the page's nth reference, ``[essay#section]`` to the passage.
+
+        A marker is a superscript after the word it follows, as in a reference work; a passage's link
+        names the essay and section in its title. Markers the checks would refuse stay as text."""
+        out, prev = [], 0
+        for m in CITE_MARKER.finditer(text):
+            body = m.group(1)
+            ref = section_ref(body) if "#" in body else None
+            key = f"{essay_page(ref.partition('#')[0])}#{ref.partition('#')[2]}" if ref else ""
+            if body.isdigit() and 1 <= int(body) <= refs:
+                mark = f'<a href="#ref-{body}">[{body}]</a>'
+            elif key in self.kb.targets:
+                t = self.kb.targets[key]
+                where = f"{self.kb.targets[t.page].title} › {t.title}" if t.page in self.kb.targets else t.title
+                mark = f'<a href="{self.href(page, key)}" title="{attr(where)}">[essay]</a>'
+            else:
+                continue
+            out += [esc(text[prev : m.start()]), f'<sup class="kb-cite">{mark}</sup>']
+            prev = m.end()
+        out.append(esc(text[prev:]))
+        return "".join(out)
+
     def text_with_terms(self, page: str, text: str, hits: list[TermHit], skip: str | None, origin: str) -> str:
         out, prev = [], 0
         for hit in hits:
@@ -116,33 +137,3 @@ class Context:
     def timeline_rows(self, p: str, cases: list[CaseStudy]) -> list[Any]:
         number = self.kb.topic_number
         return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: number.get(c.topics[0], 0) % PALETTE)
-
-    def backlinks(self, p: str, key: str, shown: set[str] | frozenset[str] = frozenset()) -> list[PageBlock]:
-        """ "Mentioned in": every essay section that mentions the target, grouped by essay.
-
-        A topic page's copy of an essay section is the same passage, so only the essay's own
-        section is listed; sections in ``shown`` (already linked on the page) are left out."""
-        ms = [
-            m
-            for m in self.kb.backlinks.get(key, [])
-            if m.kind in ("term", "source", "actor")
-            and m.src_page != p
-            and not m.src_page.startswith("topics/")
-            and f"{m.src_page}#{m.src_anchor}" not in shown
-        ]
-        ms, more = trim_mentions(ms)
-        lines: list[PageBlock] = [Heading(2, "Mentioned in", "mentioned-in", nosearch=True)]
-        if not ms:
-            return [*lines, para(copy_text("no_other_mention" if shown else "no_mention"))]
-        groups: dict[str, list[str]] = {}
-        seen: set[str] = set()
-        for m in ms:
-            k = f"{m.src_page}#{m.src_anchor}" if m.src_anchor else m.src_page
-            if k in seen:
-                continue
-            seen.add(k)
-            groups.setdefault(m.group, []).append(self.link(p, k, m.label.split(" › ", 1)[-1]))
-        lines.append(ul([f"<strong>{esc(g)}</strong>: {', '.join(links)}" for g, links in groups.items()]))
-        if more:
-            lines.append(para(esc(f"{count(more, 'other essay mentions', 'other essays mention')} it as well.")))
-        return lines

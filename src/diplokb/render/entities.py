@@ -3,13 +3,11 @@
 An entity's page says what it is (the entities file's description and references, its Wikidata
 item), shows its case studies on a timeline strip, the essay passages that mention it with the
 sentence that does, the actors and places that share its cases, and for a place where it is on the
-map. "In the essays" is built here from the link stage's mentions (:func:`passages`); the contextual
-backlinks of topic pages are meant to share it once both exist (one function, two callers).
+map. "In the essays" shows each mention by its sentence, as topic pages do (:mod:`.mentions`).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ..stages.entities import Entity
@@ -18,42 +16,11 @@ from . import mapsvg
 from .context import Context
 from .copy import count
 from .markup import Block, Heading, Page, attr, esc, nosearch_div, para, ul
+from .mentions import entity_said, said_blocks
 from .timeline import timeline_html
 
 PASSAGES_LISTED = 40  # essay passages an entity's page quotes; past it, how many more there are
 RELATED_LISTED = 20
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])")
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence of ``text`` holding ``text[start:end]``."""
-    a = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() <= start:
-            a = m.end()
-        elif m.start() >= end:
-            return text[a : m.start()].strip()
-    return text[a:].strip()
-
-
-def passages(r: Context, ent: Entity, limit: int | None = None) -> list[tuple[str, int, str]]:
-    """(essay, section, sentence) for the first ``limit`` essay sections that mention the entity: the first sentence naming it."""
-    matcher = r.entity_names()
-    ents = r.kb.entities
-    out = []
-    for e_slug, i in ent.sections[:limit]:
-        s = r.essays[e_slug].sections[i]
-        found = ""
-        for b in s.blocks:
-            for text in [b.text] if b.kind == "paragraph" else b.items:
-                hit = next((h for h in matcher.finditer(text) if ents.get(h.key) is ent), None)
-                if hit is not None:
-                    found = _sentence(text, hit.start, hit.end)
-                    break
-            if found:
-                break
-        out.append((e_slug, i, found))
-    return out
 
 
 def _kind_label(ent: Entity) -> str:
@@ -126,19 +93,11 @@ def _related(r: Context, ent: Entity) -> list[Block]:
 
 
 def _passages(r: Context, ent: Entity) -> list[Block]:
-    kb = r.kb
-    p = ent.page
     out: list[Block] = [Heading(2, "In the essays", "in-the-essays", nosearch=True)]
-    found = passages(r, ent, PASSAGES_LISTED)
+    found = entity_said(r, ent, PASSAGES_LISTED)
     if not found:
         return [*out, para("No essay names it.")]
-    items = []
-    for e_slug, i, sentence in found:
-        e = r.essays[e_slug]
-        where = r.link(p, kb.section_key(e_slug, i), f"{kb.essay_title(e)} › {kb.section_title(e, i)}")
-        quote = f'<br><q class="kb-said">{esc(sentence)}</q>' if sentence else ""
-        items.append(f"{where}{quote}")
-    out.append(nosearch_div(ul(items)))
+    out += said_blocks(r, ent.page, found)
     if len(ent.sections) > PASSAGES_LISTED:
         more = len(ent.sections) - PASSAGES_LISTED
         out.append(para(esc(f"{count(more, 'more essay passage names', 'more essay passages name')} it.")))

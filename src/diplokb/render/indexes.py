@@ -12,7 +12,7 @@ from . import entities, scale, summary
 from .context import Context
 from .copy import copy_text, count, series
 from .graph import matrix_html
-from .markup import Block, Heading, Page, esc, nosearch_div, para, table, ul
+from .markup import Block, Heading, Page, esc, nosearch_div, para, table, ul, uncited
 from .timeline import PALETTE, timeline_html
 
 
@@ -35,7 +35,7 @@ def home(r: Context) -> Page:
     items = []
     for t in kb.topics:
         counts = count(len(kb.cases_of[t.slug]), "case study", "case studies")
-        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(_first_sentence(t.summary))}")
+        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(_first_sentence(uncited(t.summary)))}")
     if items:
         out.append(ul(items))
     out += [
@@ -93,7 +93,7 @@ def topic_index(r: Context) -> Page:
     items = []
     for t in kb.topics:
         counts = count(len(kb.cases_of[t.slug]), "case study", "case studies")
-        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(t.summary)}")
+        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(uncited(t.summary))}")
     out.append(nosearch_div(ul(items)))
     return Page.of(
         p, "Topics", "The topics of the knowledge base, each with what it is, its case studies and what the essays say of it.", out

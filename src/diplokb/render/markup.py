@@ -71,6 +71,15 @@ def attr(text: str) -> str:
 NOSEARCH = "data-search-exclude"
 
 
+# A citation marker in a summary or note (as stages.provenance reads them): `[2]`, `[essay#section]`; `[x](` is a link.
+CITE_MARKER = re.compile(r"\s*\[([^\[\]\s]+)\](?!\()")
+
+
+def uncited(text: str) -> str:
+    """``text`` without its citation markers, for a page description or an excerpt on another page."""
+    return CITE_MARKER.sub(lambda m: "" if m.group(1).isdigit() or "#" in m.group(1) else m.group(0), text)
+
+
 def para(inner: str, cls: str = "", nosearch: bool = False) -> str:
     """A paragraph of inline HTML (escaped text and links), with a class and kept out of search if asked."""
     c = f' class="{cls}"' if cls else ""

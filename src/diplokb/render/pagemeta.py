@@ -29,6 +29,8 @@ def cited(path: str) -> bool:
 def references_of(r: Context, path: str) -> list[Reference]:
     """The public references a page lists: a case study's, or an actor's or place's description's."""
     kb = r.kb
+    if path.startswith("topics/") and path.removeprefix("topics/").removesuffix(".md") in kb.topic:
+        return list(kb.topic[path.removeprefix("topics/").removesuffix(".md")].references)
     if path.startswith("case-studies/"):
         c = kb.cases.get(path.removeprefix("case-studies/").removesuffix(".md"))
         return list(c.references) if c else []

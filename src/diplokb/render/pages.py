@@ -6,12 +6,14 @@ Each takes the :class:`~diplokb.render.renderer.Context` (which makes and record
 
 from __future__ import annotations
 
-from ..content.schema import CaseStudy
+from ..content.schema import CaseStudy, Reference
 from ..stages.link import Related, excerpt_blocks, featured_sections
 from ..urls import TIMELINE, case_page, essay_page, topic_page
 from .context import Context
 from .copy import copy_text, count, series
-from .markup import Block, Heading, Page, attr, esc, para, table, ul
+from .infobox import case_box, topic_box
+from .markup import Block, Heading, Page, attr, esc, para, ul, uncited
+from .mentions import said_blocks, topic_said, trim_said
 from .timeline import timeline_html
 
 
@@ -21,7 +23,7 @@ def topic(r: Context, slug: str) -> Page:
     p = topic_page(slug)
     cases = kb.cases_of[slug]
     filed = kb.routing.by_topic[slug]
-    out: list[Block] = [Heading(1, t.title), para(esc(t.summary))]
+    out: list[Block] = [Heading(1, t.title), topic_box(r, p, slug), para(r.cited(p, t.summary, len(t.references)))]
     out.append(Heading(2, "Case studies", "case-studies", nosearch=True))
     if cases:
         # This topic's case studies on the time axis (each a link), coloured by their main topic.
@@ -52,18 +54,35 @@ def topic(r: Context, slug: str) -> Page:
         if rest > 0:
             more = f"Continue reading: {rest} more paragraph{'s' if rest != 1 else ''} in the essay"
             out.append(para(r.link(p, kb.section_key(e_slug, i), more), "kb-more"))
-    unquoted = [key for key in filed if key not in featured]
-    if unquoted:
-        out.append(Heading(3, "More in the essays", "more-in-the-essays", nosearch=True))
-        by_essay: dict[str, list[str]] = {}
-        for e_slug, i in unquoted:
-            # Each listed section keeps its anchor on this page, as the quoted ones do.
-            link = r.link(p, kb.section_key(e_slug, i), kb.section_title(r.essays[e_slug], i))
-            by_essay.setdefault(e_slug, []).append(f'<span id="{kb.topic_section_anchor[(e_slug, i)]}"></span>{link}')
-        out.append(ul([f"In <em>{esc(kb.essay_title(r.essays[e]))}</em>: {', '.join(links)}" for e, links in by_essay.items()]))
-    # Sections filed here are all on this page already; "Mentioned in" lists the others.
-    out += r.backlinks(p, p, shown={kb.section_key(e, i) for e, i in filed})
-    return Page.of(p, t.title, t.summary, out)
+    out += _elsewhere(r, slug, filed, featured)
+    out += references(t.references)
+    return Page.of(p, t.title, uncited(t.summary), out)
+
+
+def _elsewhere(r: Context, slug: str, filed: list[tuple[str, int]], featured: list[tuple[str, int]]) -> list[Block]:
+    """One section for the rest: the passages about the topic not quoted above, then those that mention it in
+    passing, each by the sentence naming it (the former keep their ids on this page, as quoted ones do)."""
+    kb = r.kb
+    p = topic_page(slug)
+    t = r.topics[slug]
+    about = [topic_said(r, slug, e, i, kb.topic_section_anchor[(e, i)]) for e, i in filed if (e, i) not in featured]
+    where = {(essay_page(e.slug), a): (e.slug, i) for (e_slug, i), a in kb.section_anchor.items() for e in [r.essays[e_slug]]}
+    seen = set(filed)
+    passing = []
+    for m in kb.backlinks.get(p, []):
+        key = where.get((m.src_page, m.src_anchor))
+        if m.kind == "term" and key is not None and key not in seen:
+            seen.add(key)
+            passing.append(topic_said(r, slug, *key))
+    items, left_out = trim_said(about + passing)
+    out: list[Block] = [Heading(2, "More in the essays", "mentioned-in", nosearch=True)]
+    if not items:
+        return [*out, para(esc(copy_text("no_other_mention" if filed else "no_mention")))]
+    out.append(para(esc(copy_text("topic_elsewhere", topic=t.title))))
+    out += said_blocks(r, p, items)
+    if left_out:
+        out.append(para(esc(f"{count(left_out, 'other essay mentions', 'other essays mention')} it as well.")))
+    return out
 
 
 def related_why(rel: Related) -> str:
@@ -118,21 +137,10 @@ def case(r: Context, cid: str) -> Page:
     kb = r.kb
     c = kb.cases[cid]
     p = case_page(cid)
-    out: list[Block] = [Heading(1, c.name), para(esc(c.summary))]
+    out: list[Block] = [Heading(1, c.name), case_box(r, p, c), para(r.cited(p, c.summary, len(c.references)))]
     if c.note:
         # Where references contradict the essay: the essay stays as written, the reader is told.
-        out.append(para(f"<strong>Editor's note.</strong> {esc(c.note)}", "kb-note"))
-
-    def entities(names: list[str]) -> str:
-        return ", ".join(r.link(p, kb.entity(x).page, x) for x in names) or "–"
-
-    facts = [
-        ["Years", esc(c.years) or "–"],
-        ["Places", entities(c.places)],
-        ["Actors", entities(c.actors)],
-        ["Topics", r.topic_chips(p, c.topics)],
-    ]
-    out.append(table(["Fact", "Details"], facts))
+        out.append(para(f"<strong>Editor's note.</strong> {r.cited(p, c.note, len(c.references))}", "kb-note"))
     out += _sources(r, p, c)
     out.append(Heading(2, "In its topics", "in-its-topics", nosearch=True))
     items = []
@@ -144,9 +152,20 @@ def case(r: Context, cid: str) -> Page:
         items.append(f"{r.link(p, topic_page(slug), r.topics[slug].title)} ({k + 1} of {len(siblings)}): {prev} · {nxt}")
     if items:
         out.append(ul(items))
-    source = {kb.section_key(c.source.essay, c.source.section or 0)} if c.source is not None else set()
-    out += r.backlinks(p, p, shown=source)
-    return Page.of(p, c.name, c.summary, out)
+    # No "Mentioned in": the one essay passage that names a case is its source, quoted above.
+    return Page.of(p, c.name, uncited(c.summary), out)
+
+
+def references(refs: list[Reference], level: int = 2) -> list[Block]:
+    """The numbered references the page's ``[n]`` markers link to (``#ref-n``)."""
+    if not refs:
+        return []
+    # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
+    items = [
+        f'<span id="ref-{n}"></span>{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})'
+        for n, ref in enumerate(refs, 1)
+    ]
+    return [Heading(level, "References", "references"), ul(items, ordered=True)]
 
 
 def _sources(r: Context, p: str, c: CaseStudy) -> list[Block]:
@@ -165,13 +184,7 @@ def _sources(r: Context, p: str, c: CaseStudy) -> list[Block]:
         out += [f"<blockquote>\n{para(esc(c.source.quote))}\n</blockquote>", para(f"From the essay {where}.")]
     else:
         out.append(para("The essays do not name this case; it rests on the references below."))
-    if c.references:
-        out.append(Heading(3, "References", "references"))
-        # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
-        refs = [
-            f'{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})' for ref in c.references
-        ]
-        out.append(ul(refs, ordered=True))
+    out += references(c.references, level=3)
     if c.as_of:
         out.append(para(f"Facts checked as of {esc(c.as_of)}."))
     return out

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..content.schema import CaseStudy
-from ..stages.link import KnowledgeBase, Mention
+from ..stages.link import KnowledgeBase
 from .timeline import span
 
 # A navigation section (Topics, Essays) lists its pages up to this many; past it, only its index page.
@@ -121,12 +121,3 @@ def main_topic(kb: KnowledgeBase, essay: str) -> str | None:
 # the essays that mention it most (MENTION_GROUPS_KEPT of them), and how many others do.
 MENTIONS_LISTED_MAX = 150
 MENTION_GROUPS_KEPT = 25
-
-
-def trim_mentions(mentions: list[Mention]) -> tuple[list[Mention], int]:
-    """The mentions a "Mentioned in" list shows, in their order, and the number of essays left out."""
-    if len(mentions) <= MENTIONS_LISTED_MAX:
-        return mentions, 0
-    n = Counter(m.group for m in mentions)
-    keep = {g for g, _ in sorted(n.items(), key=lambda kv: -kv[1])[:MENTION_GROUPS_KEPT]}
-    return [m for m in mentions if m.group in keep], len(n) - len(keep)

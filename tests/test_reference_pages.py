@@ -1,0 +1,187 @@
+"""Case and topic pages as a reference work has them (issue 18): infoboxes, citation markers as links, contextual backlinks."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from diplokb.pipeline import run
+from diplokb.render.infobox import years_text
+from diplokb.render.markup import uncited
+from diplokb.render.mentions import PER_ESSAY
+
+from .conftest import CONTENT, SEEDS
+
+RESULT = run(CONTENT, SEEDS)
+
+
+class _Rows(HTMLParser):
+    """The infobox's caption and (label, text) rows."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.caption = ""
+        self.where = ""
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "aside" and ("class", "kb-infobox") in attrs:
+            self.inside = True
+        elif self.inside and tag in ("caption", "th", "td"):
+            self.where = tag
+            if tag == "th":
+                self.rows.append(["", ""])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "aside":
+            self.inside = False
+        elif tag in ("caption", "th", "td"):
+            self.where = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.where == "caption":
+            self.caption += data
+        elif self.where == "th":
+            self.rows[-1][0] += data
+        elif self.where == "td":
+            self.rows[-1][1] += data
+
+
+def infobox(page: str) -> tuple[str, dict[str, str]]:
+    p = _Rows()
+    p.feed(RESULT.pages[page].html())
+    return p.caption, {k: v for k, v in p.rows}
+
+
+def test_infobox_comes_first_after_the_title() -> None:
+    """The box is the block right after the page's title, so a phone shows it first and a desktop floats it beside the lead."""
+    for page in ("case-studies/kfor-in-kosovo.md", "topics/peacekeeping.md"):
+        html = RESULT.pages[page].html()
+        after_title = html.split("</h1>", 1)[1].lstrip()
+        assert after_title.startswith('<aside class="kb-infobox"'), page
+
+
+def test_case_infobox_rows() -> None:
+    """A case's box gives years, status with its as-of date, places, actors and topics, each once."""
+    caption, rows = infobox("case-studies/kfor-in-kosovo.md")
+    assert caption == "KFOR in Kosovo"
+    assert rows == {
+        "Years": "1999–present",
+        "Status": "Ongoing, as of 7 December 2026",
+        "Places": "Kosovo",
+        "Actors": "NATO",
+        "Topics": "Peacekeeping, Alliances, Nation-building",
+    }
+    assert 'class="md-typeset' not in RESULT.pages["case-studies/kfor-in-kosovo.md"].html()
+    assert "Fact" not in rows and ">Details<" not in RESULT.pages["case-studies/kfor-in-kosovo.md"].html()
+
+
+def test_no_repeated_rows_when_places_are_the_actors() -> None:
+    """A case whose places and actors are the same names has one row for both, not two equal rows."""
+    same = [c for c in RESULT.kb.cases.values() if c.places and sorted(c.places) == sorted(c.actors)]
+    assert same, "the seeds have such a case (the expulsions)"
+    for c in same:
+        _, rows = infobox(f"case-studies/{c.id}.md")
+        assert "Places and actors" in rows and "Places" not in rows and "Actors" not in rows, c.id
+    for c in RESULT.kb.cases.values():
+        _, rows = infobox(f"case-studies/{c.id}.md")
+        values = [v for k, v in rows.items() if k != "Status"]
+        assert len(values) == len(set(values)), (c.id, rows)
+
+
+def test_topic_infobox_rows() -> None:
+    """A topic's box gives its span of cases, how many cases and essay passages, and its main actors and places."""
+    caption, rows = infobox("topics/peacekeeping.md")
+    kb = RESULT.kb
+    assert caption == "Peacekeeping"
+    assert rows["Cases span"] == "1964–present"
+    assert rows["Case studies"] == f"{len(kb.cases_of['peacekeeping'])} case studies"
+    assert rows["In the essays"] == f"{len(kb.routing.by_topic['peacekeeping'])} passages in 1 essay"
+    assert rows["Main actors"].startswith("United Nations, ")
+    assert len(rows["Main places"].split(", ")) == 5
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("1949-present", "1949–present"), ("2004-2007", "2004–2007"), ("2010", "2010"), ("1904 - 1905", "1904–1905")],
+)
+def test_years_as_a_reference_work_writes_them(written: str, shown: str) -> None:
+    """A span takes an en dash."""
+    assert years_text(written) == shown
+
+
+def test_markers_link_to_references_and_passages() -> None:
+    """Every [n] of a lead links to its numbered reference on the page, every [essay#section] to the passage; none stays as text."""
+    kb = RESULT.kb
+    for page, summary in [(f"topics/{t.slug}.md", t.summary) for t in kb.topics] + [
+        (f"case-studies/{c.id}.md", c.summary) for c in kb.cases.values()
+    ]:
+        html = RESULT.pages[page].html()
+        lead = html.split("</aside>", 1)[1].split("</p>", 1)[0]
+        for n in re.findall(r"\[(\d+)\]", summary):
+            assert f'<sup class="kb-cite"><a href="#ref-{n}">[{n}]</a></sup>' in lead, (page, n)
+            assert f'<span id="ref-{n}"></span>' in html, (page, n)
+        assert lead.count('">[essay]</a></sup>') == summary.count("#"), page
+        assert not re.search(r"\[[\w-]+#[\w-]+\]|&#91;", lead), page
+        assert "[" not in RESULT.pages[page].description, page
+
+
+def test_uncited_keeps_other_brackets() -> None:
+    """Only citation markers go: a bracket that is not one stays."""
+    assert uncited("Formed in 1949 [1][2]; see [the essay](x) [essay#opening].") == "Formed in 1949; see [the essay](x)."
+    assert uncited("A [sic] word") == "A [sic] word"
+
+
+def _foot(page: str) -> str:
+    html = RESULT.pages[page].html()
+    return html.split('id="mentioned-in"', 1)[1].split('id="references"', 1)[0]
+
+
+def test_one_section_for_the_rest_of_the_essays() -> None:
+    """A topic page ends its essay passages with one section, not two unexplained link lists."""
+    html = RESULT.pages["topics/nation-building.md"].html()
+    assert 'id="more-in-the-essays"' not in html and html.count('id="mentioned-in"') == 1
+    assert "Where else the essays discuss or mention Nation-building" in html
+
+
+def test_backlinks_show_the_sentence_with_the_mention_marked() -> None:
+    """Each mention is its sentence with the topic's term in <mark>, linking to the passage in its essay."""
+    kb = RESULT.kb
+    foot = _foot("topics/nation-building.md")
+    items = re.findall(r"<li[^>]*>(.*?)</li>", foot)
+    assert len(items) >= 10
+    terms = {t.casefold().rstrip("s") for t in kb.topic["nation-building"].terms}
+    for item in items:
+        said = re.search(r'<q class="kb-said">(.*?)</q>', item)
+        assert said, item
+        marks = re.findall(r"<mark>(.*?)</mark>", said.group(1))
+        assert len(marks) == 1 and marks[0].casefold().rstrip("s") in terms, item
+        assert re.search(r'href="\.\./\.\./essays/[\w-]+/#[\w-]+"', item), item
+
+
+def test_a_few_per_essay_and_the_rest_one_click_away() -> None:
+    """Per essay, at most PER_ESSAY mentions in view; the others inside <details>, with how many there are."""
+    foot = _foot("topics/nation-building.md")
+    groups = foot.split('<p class="kb-said-essay">')[1:]
+    assert len(groups) == 2, "both essays mention nation-building beyond what the page quotes"
+    more = 0
+    for g in groups:
+        shown, _, rest = g.partition("<details")
+        assert shown.count("<li") <= PER_ESSAY
+        if rest:
+            m = re.search(r"<summary>(\d+) more passages? in this essay</summary>", rest)
+            assert m
+            assert rest.count("<li") == int(m.group(1))
+            more += int(m.group(1))
+    assert more >= 10
+
+
+def test_listed_sections_keep_their_ids_on_the_topic_page() -> None:
+    """A section filed under the topic but not quoted keeps its id on the topic page (links from its essay land on it)."""
+    kb = RESULT.kb
+    html = RESULT.pages["topics/nation-building.md"].html()
+    for key in kb.routing.by_topic["nation-building"]:
+        assert f'id="{kb.topic_section_anchor[key]}"' in html, key
