@@ -87,7 +87,7 @@ def test_essay_page_keeps_structure(seed_site: Path) -> None:
     assert re.search(r"<h2[^>]*>Tools of Military Diplomacy", html)
     assert re.search(r"<h3[^>]*>Defense Attachés", html)
     assert "<ol>" in html and "<li>Building Trust with Local Populations:" in html
-    assert "Filed under:" in html
+    assert "Topics:" in html and "Filed under" not in html
     for slug in ("military-diplomacy-and-nation-building", "military-diplomacy-and-foreign-relations"):  # the latter has 3 debris lines
         article = page(seed_site, f"essays/{slug}").split("<article", 1)[1].split("</article>", 1)[0]
         assert "See also" not in article and "peacekeeping" in article.lower()  # no dropped debris line anywhere in the essay

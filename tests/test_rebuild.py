@@ -75,6 +75,7 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
         ("nothing changed", lambda: None),
         ("term added", _edit(peace, "  - peacekeeping\n", "  - peacekeeping\n  - reconstruction\n")),
         ("title", _edit(peace, "title: Peacekeeping", "title: Peace operations")),
+        ("colour", _edit(peace, "title: Peace operations", 'title: Peace operations\ncolour: "#7b1fa2"')),
         ("case study added", _append(peace, NEW_CASE)),
         ("case study years", _edit(peace, "years: 1999-2005", "years: 1999-2006")),
         ("case study actors", _edit(peace, "actors: [United Nations]", "actors: [United Nations, ECOWAS]")),

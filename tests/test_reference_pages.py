@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -185,3 +187,69 @@ def test_listed_sections_keep_their_ids_on_the_topic_page() -> None:
     html = RESULT.pages["topics/nation-building.md"].html()
     for key in kb.routing.by_topic["nation-building"]:
         assert f'id="{kb.topic_section_anchor[key]}"' in html, key
+
+
+def test_case_previous_and_next_follow_the_topic_page() -> None:
+    """A case page's "k of n" and its previous/next follow the order its topic page's timeline shows."""
+    kb = RESULT.kb
+    for t in kb.topics:
+        topic_html = RESULT.pages[f"topics/{t.slug}.md"].html()
+        shown = re.findall(r'class="kb-tl-row" href="\.\./\.\./case-studies/([\w-]+)/"', topic_html)
+        assert len(shown) == len(kb.cases_of[t.slug]), t.slug
+        for k, cid in enumerate(shown):
+            case_html = RESULT.pages[f"case-studies/{cid}.md"].html()
+            line = re.search(rf'<li><a href="\.\./\.\./topics/{t.slug}/">[^<]+</a> \((\d+) of (\d+)\):(.*?)</li>', case_html)
+            assert line and (int(line.group(1)), int(line.group(2))) == (k + 1, len(shown)), (t.slug, cid)
+            if k + 1 < len(shown):
+                assert f"../{shown[k + 1]}/" in line.group(3).split(" · ")[-1], (t.slug, cid)
+
+
+def test_kfor_is_where_its_topic_page_shows_it() -> None:
+    """The issue's example: KFOR's number on Peacekeeping is its place on the Peacekeeping page."""
+    topic_html = RESULT.pages["topics/peacekeeping.md"].html()
+    shown = re.findall(r'class="kb-tl-row" href="\.\./\.\./case-studies/([\w-]+)/"', topic_html)
+    k = shown.index("kfor-in-kosovo") + 1
+    assert f"Peacekeeping</a> ({k} of {len(shown)})" in RESULT.pages["case-studies/kfor-in-kosovo.md"].html()
+
+
+def test_timeline_takes_the_width_and_marks_short_cases() -> None:
+    """The timeline page hides the empty contents column; a one-year case is a round mark with its year beside it."""
+    page = RESULT.pages["timeline.md"]
+    assert page.meta()["hide"] == ["toc"] and 'hide:\n  - "toc"' in page.markdown()
+    html = page.html()
+    row = re.search(r'href="\.\./case-studies/uk-and-russian-expulsions-of-defence-attaches-2024/".*?</li>', html)
+    assert row and "kb-tl-short" in row.group(0) and '<span class="kb-tl-when"' in row.group(0) and ">2024</span>" in row.group(0)
+    long = re.search(r'href="\.\./case-studies/north-atlantic-treaty-nato/".*?</li>', html)
+    assert long and "kb-tl-short" not in long.group(0)
+
+
+def test_timeline_names_a_topic_without_cases(tmp_path: Path) -> None:
+    """A topic no case has as its main topic is named under the timeline, not silently left out."""
+    other = tmp_path / "content"
+    shutil.copytree(CONTENT, other)
+    (other / "topics" / "naval.yaml").write_text(
+        "title: Naval diplomacy\nsummary: Navies as envoys. Port visits show the flag.\nterms: [port visit]\n", encoding="utf-8"
+    )
+    html = run(other, SEEDS).pages["timeline.md"].html()
+    assert re.search(r'Not on the timeline: <a href="[^"]*naval/">Naval diplomacy</a>, the main topic of no case study yet', html)
+    assert "Not on the timeline" not in RESULT.pages["timeline.md"].html()
+
+
+def test_graph_explains_its_marks() -> None:
+    """The knowledge graph has a legend for its filled, outlined and numbered marks, before the matrix."""
+    html = RESULT.pages["graph.md"].html()
+    legend = html.index('<ul class="kb-legend"')
+    assert legend < html.index('<table class="kb-matrix"')
+    assert "main topic" in html[legend:] and "another of its topics" in html[legend:] and "says how many" in html[legend:]
+
+
+@pytest.mark.parametrize("slug", ["military-diplomacy-and-foreign-relations", "military-diplomacy-and-nation-building"])
+def test_long_essays_have_a_contents_list(slug: str) -> None:
+    """An essay of many sections lists them at its top (for phones), each linking its heading on the page."""
+    kb = RESULT.kb
+    html = RESULT.pages[f"essays/{slug}.md"].html()
+    nav = re.search(r'<nav class="kb-contents".*?</nav>', html)
+    assert nav and html.index("<nav") < html.index("<h2")
+    e = kb.essay[slug]
+    want = [kb.section_anchor[(slug, i)] for i, s in enumerate(e.sections) if s.heading]
+    assert re.findall(r'href="#([\w-]+)"', nav.group(0)) == want

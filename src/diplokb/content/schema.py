@@ -105,6 +105,14 @@ TOPIC_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("related", "list", False, "Related topics, by file name.", ["alliances"]),
     FieldSpec(
+        "colour",
+        "str",
+        False,
+        'The topic\'s colour on timelines and the graph, in quotes ("#1565c0"); its hue is kept and its lightness set so '
+        "it reads in light and dark mode. Without it the colour is chosen from the file name, and never changes.",
+        "#1565c0",
+    ),
+    FieldSpec(
         "pin",
         "list",
         False,
@@ -128,6 +136,7 @@ _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # Left in by an editor (or by `diplokb new case-study`): never published.
 _PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum", re.IGNORECASE)
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # a topic's colour: #rrggbb
 _YEAR = re.compile(r"\b(\d{4})\b")
 
 
@@ -180,6 +189,7 @@ class Topic:
     case_studies: list[CaseStudy] = field(default_factory=list)
     path: str = ""
     references: list[Reference] = field(default_factory=list)  # what the summary's [1], [2]... cite
+    colour: str = ""  # "#rrggbb", or "" for the colour its slug chooses
 
 
 @dataclass(frozen=True)

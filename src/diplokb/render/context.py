@@ -18,9 +18,10 @@ from ..match import TermMatcher
 from ..stages.link import KnowledgeBase, TermHit
 from ..urls import case_page, essay_page, html_href, section_ref, topic_page
 from .cite import Citer, SiteInfo
+from .colours import topic_colour
 from .copy import copy_text
 from .markup import CITE_MARKER, attr, esc, para, ul
-from .timeline import PALETTE, rows_of
+from .timeline import rows_of
 
 
 class Context:
@@ -41,7 +42,10 @@ class Context:
         self.essays = kb.essay
         self.problems: list[Problem] = []
         self._made: list[str] = []  # links of the page being built
-        self._hrefs: dict[tuple[str, str], str] = {}  # (from page, key) -> relative URL
+        self._hrefs: dict[tuple[str, str], str] = {}
+        self._colours: dict[
+            tuple[str, str], str
+        ] = {}  # (slug, colour:) -> its custom properties, for this build  # (from page, key) -> relative URL
 
     @property
     def citer(self) -> Citer:
@@ -135,5 +139,12 @@ class Context:
         return ", ".join(self.link(page, topic_page(s), self.topics[s].title) for s in slugs)
 
     def timeline_rows(self, p: str, cases: list[CaseStudy]) -> list[Any]:
-        number = self.kb.topic_number
-        return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: number.get(c.topics[0], 0) % PALETTE)
+        return rows_of(cases, lambda c: self.url(p, case_page(c.id)), lambda c: self.colour(c.topics[0]))
+
+    def colour(self, slug: str) -> str:
+        """The topic's colour as the custom properties an element carries (its ``colour:``, else its slug's)."""
+        key = (slug, self.topics[slug].colour)  # read through the topics view: a colour edit re-renders what shows it
+        got = self._colours.get(key)
+        if got is None:
+            got = self._colours[key] = topic_colour(*key).style()
+        return got

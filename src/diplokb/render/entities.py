@@ -46,7 +46,7 @@ def page(r: Context, key: str) -> Page:
     out.append(Heading(2, "Case studies", "case-studies", nosearch=True))
     cases = sorted((kb.cases[c] for c in ent.cases), key=lambda c: c.name.casefold())
     rows = r.timeline_rows(p, cases)
-    out.append(timeline_html([("", "", 0, rows)], f"Timeline of the case studies of {ent.name}", details=False))
+    out.append(timeline_html([("", "", "", rows)], f"Timeline of the case studies of {ent.name}", details=False))
     spot = mapsvg.spot(ent)
     if spot is not None:
         out.append(Heading(2, "On the map", "on-the-map", nosearch=True))

@@ -14,29 +14,46 @@ from collections.abc import Callable
 
 from ..stages.link import KnowledgeBase
 from ..urls import case_page, essay_page, topic_page
-from .timeline import PALETTE
 
 _SR = '<span class="kb-sr">{}</span>'
 
 
-def _count_cell(n: int, what: str, colour: int) -> str:
+def _count_cell(n: int, what: str, colour: str) -> str:
     if not n:
         return "<td></td>"
     level = 1 if n == 1 else 2 if n <= 3 else 3
-    return f'<td><span class="kb-m kb-m{level} kb-c{colour}">{n}</span>{_SR.format(html.escape(what))}</td>'
+    return f'<td><span class="kb-m kb-m{level} kb-c" style="{colour}">{n}</span>{_SR.format(html.escape(what))}</td>'
 
 
-def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
+# The legend's marks take a grey of their own: no topic's colour, the same contrast rules (render.colours).
+_LEGEND_COLOUR = "--kb-cl:#5f6368;--kb-cd:#9aa0a6"
+
+
+def legend_html() -> str:
+    """What the matrix's marks mean, each shown as it looks there."""
+
+    def mark(level: int, text: str) -> str:
+        return f'<span class="kb-m kb-m{level} kb-c" style="{_LEGEND_COLOUR}" aria-hidden="true">{text}</span>'
+
+    items = [
+        f"{mark(3, '●')} the case study's main topic; {mark(1, '○')} another of its topics",
+        f"{mark(1, '1')} one passage of the essay, or one case study of the actor or place, under the topic",
+        f"{mark(2, '3')} more than one: the number says how many",
+    ]
+    return '<ul class="kb-legend" aria-label="What the marks mean" data-search-exclude>' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def matrix_html(kb: KnowledgeBase, url: Callable[[str], str], colour_of: Callable[[str], str]) -> str:
     """The topics (columns) against the essays, case studies, actors and places (rows)."""
     e = html.escape
     topics = kb.topics
-    colour = {t.slug: n % PALETTE for n, t in enumerate(topics)}
+    colour = {t.slug: colour_of(t.slug) for t in topics}
     n = len(topics) + 1
     out = [
         f'<div class="kb-matrix-box" data-search-exclude><table class="kb-matrix"><caption>{e("Topics and what connects to them")}</caption>'
     ]
     head = "".join(
-        f'<th scope="col"><a href="{e(url(topic_page(t.slug)))}"><span class="kb-swatch kb-c{colour[t.slug]}"></span>{e(t.title)}</a></th>'
+        f'<th scope="col"><a href="{e(url(topic_page(t.slug)))}"><span class="kb-swatch kb-c" style="{colour[t.slug]}"></span>{e(t.title)}</a></th>'
         for t in topics
     )
     out.append(f'<thead><tr><td class="kb-matrix-corner"></td>{head}</tr></thead>')
@@ -63,11 +80,11 @@ def matrix_html(kb: KnowledgeBase, url: Callable[[str], str]) -> str:
                 marks.append("<td></td>")
             elif t.slug == c.topics[0]:
                 marks.append(
-                    f'<td><span class="kb-m kb-m3 kb-c{colour[t.slug]}" aria-hidden="true">●</span>{_SR.format("main topic")}</td>'
+                    f'<td><span class="kb-m kb-m3 kb-c" style="{colour[t.slug]}" aria-hidden="true">●</span>{_SR.format("main topic")}</td>'
                 )
             else:
                 marks.append(
-                    f'<td><span class="kb-m kb-m1 kb-c{colour[t.slug]}" aria-hidden="true">○</span>{_SR.format("also under this topic")}</td>'
+                    f'<td><span class="kb-m kb-m1 kb-c" style="{colour[t.slug]}" aria-hidden="true">○</span>{_SR.format("also under this topic")}</td>'
                 )
         rows.append(f'<tr><th scope="row"><a href="{e(url(case_page(c.id)))}">{e(c.name)}</a></th>{"".join(marks)}</tr>')
     group("Case studies: ● main topic, ○ also under the topic", rows)

@@ -6,14 +6,15 @@ Their wording comes from :mod:`diplokb.render.copy` templates and names whatever
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..urls import ACTORS, BROWSE, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, MAP, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
 from . import entities, scale, summary
 from .context import Context
 from .copy import copy_text, count, series
-from .graph import matrix_html
+from .graph import legend_html, matrix_html
 from .markup import Block, Heading, Page, esc, nosearch_div, para, table, ul, uncited
-from .timeline import PALETTE, timeline_html
+from .timeline import timeline_html
 
 
 def _first_sentence(text: str) -> str:
@@ -69,12 +70,13 @@ def timeline(r: Context) -> Page:
         return summary.timeline(r)
     kb = r.kb
     p = TIMELINE
-    colour = {t.slug: n % PALETTE for n, t in enumerate(kb.topics)}
-    groups = []
+    groups, without = [], []
     for t in kb.topics:
         own = scale.own_cases(kb, t.slug)
         if own:
-            groups.append((t.title, r.url(p, topic_page(t.slug)), colour[t.slug], r.timeline_rows(p, own)))
+            groups.append((t.title, r.url(p, topic_page(t.slug)), r.colour(t.slug), r.timeline_rows(p, own)))
+        else:
+            without.append(r.link(p, topic_page(t.slug), t.title))
     out: list[Block] = [
         Heading(1, "Timeline of case studies"),
         para(
@@ -83,7 +85,11 @@ def timeline(r: Context) -> Page:
         ),
         timeline_html(groups, "Timeline of case studies"),
     ]
-    return Page.of(p, "Timeline of case studies", "The case studies of the knowledge base on one time axis, by topic.", out)
+    if without:
+        # A topic with no case of its own is named, not silently left off the axis.
+        out.append(para(f"Not on the timeline: {series(without)}, the main topic of no case study yet.", "kb-tl-without"))
+    page = Page.of(p, "Timeline of case studies", "The case studies of the knowledge base on one time axis, by topic.", out)
+    return replace(page, hide=("toc",))  # the axis takes the width the empty contents column would
 
 
 def topic_index(r: Context) -> Page:
@@ -148,7 +154,8 @@ def graph(r: Context) -> Page:
             "passages of an essay that discuss it, or case studies of an actor or place. "
             "Rows with marks in several columns are what joins the topics. Every name is a link."
         ),
-        matrix_html(r.kb, lambda key: r.url(p, key)),
+        legend_html(),
+        matrix_html(r.kb, lambda key: r.url(p, key), r.colour),
     ]
     return Page.of(
         p,

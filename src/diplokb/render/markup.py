@@ -163,6 +163,7 @@ class Page:
     links: tuple[str, ...] = ()
     head: tuple[tuple[str, str], ...] = ()  # <meta name content> pairs for the page's head (citation_* tags)
     jsonld: str = ""  # schema.org JSON-LD, ready for a <script> element (render.linkeddata.script_json)
+    hide: tuple[str, ...] = ()  # Material's front matter `hide` (a page as wide as its content: "toc")
 
     @staticmethod
     def of(path: str, title: str, description: str, blocks: list[Block]) -> Page:
@@ -179,6 +180,8 @@ class Page:
             out["kb_head"] = [list(pair) for pair in self.head]
         if self.jsonld:
             out["kb_jsonld"] = self.jsonld
+        if self.hide:
+            out["hide"] = list(self.hide)
         return out
 
     def html(self) -> str:
@@ -219,6 +222,8 @@ class Page:
             front += "kb_head:\n" + "".join(f"  - [{yaml_str(a)}, {yaml_str(b)}]\n" for a, b in self.head)
         if self.jsonld:
             front += f"kb_jsonld: {yaml_str(self.jsonld)}\n"
+        if self.hide:
+            front += "hide:\n" + "".join(f"  - {yaml_str(h)}\n" for h in self.hide)
         parts = [f"---\n{front}---\n"]
         for b in self.blocks:
             if isinstance(b, Heading):

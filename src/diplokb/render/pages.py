@@ -12,9 +12,9 @@ from ..urls import TIMELINE, case_page, essay_page, topic_page
 from .context import Context
 from .copy import copy_text, count, series
 from .infobox import case_box, topic_box
-from .markup import Block, Heading, Page, attr, esc, para, ul, uncited
+from .markup import NOSEARCH, Block, Heading, Page, attr, esc, para, ul, uncited
 from .mentions import said_blocks, topic_said, trim_said
-from .timeline import timeline_html
+from .timeline import by_date, timeline_html
 
 
 def topic(r: Context, slug: str) -> Page:
@@ -28,7 +28,7 @@ def topic(r: Context, slug: str) -> Page:
     if cases:
         # This topic's case studies on the time axis (each a link), coloured by their main topic.
         rows = r.timeline_rows(p, cases)
-        out.append(timeline_html([("", "", 0, rows)], f"Timeline of the case studies of {t.title}", details=False))
+        out.append(timeline_html([("", "", "", rows)], f"Timeline of the case studies of {t.title}", details=False))
         out.append(para(f"All case studies on one axis: {r.link(p, TIMELINE, 'Timeline of case studies')}.", "kb-meta"))
     else:
         out.append(para(esc(copy_text("no_topic_cases", topic=t.title))))
@@ -95,6 +95,9 @@ def related_why(rel: Related) -> str:
     return series(why)
 
 
+CONTENTS_FROM = 6  # headed sections from which an essay's page lists them at its top on a phone
+
+
 def essay(r: Context, slug: str) -> Page:
     kb = r.kb
     e = r.essays[slug]
@@ -109,6 +112,14 @@ def essay(r: Context, slug: str) -> Page:
         facts.append(esc(meta.date))
     if facts:
         out.append(para(" · ".join(facts), "kb-meta"))
+    headed = [(i, s) for i, s in enumerate(e.sections) if s.heading is not None]
+    if len(headed) >= CONTENTS_FROM:
+        # A phone shows no contents column: a long essay gets its own list (the stylesheet hides it where the column is).
+        items = "".join(f'<li class="kb-contents-l{s.level}">{r.link(p, kb.section_key(slug, i), s.heading or "")}</li>' for i, s in headed)
+        out.append(
+            f'<nav class="kb-contents" aria-label="Contents of the essay" {NOSEARCH}><details class="abstract">'
+            f"<summary>Contents</summary><ol>{items}</ol></details></nav>"
+        )
     if not e.sections:
         out.append(para("This essay has no text yet."))
     for i, s in enumerate(e.sections):
@@ -145,8 +156,9 @@ def case(r: Context, cid: str) -> Page:
     out.append(Heading(2, "In its topics", "in-its-topics", nosearch=True))
     items = []
     for slug in c.topics:
-        siblings = kb.cases_of[slug]
-        k = kb.case_position[(slug, cid)]
+        # In the order its topic page shows them, on the time axis.
+        siblings = by_date(kb.cases_of[slug], r.site.date.year)
+        k = next(n for n, x in enumerate(siblings) if x.id == cid)
         prev = r.link(p, case_page(siblings[k - 1].id), f"← {siblings[k - 1].name}") if k > 0 else "(first)"
         nxt = r.link(p, case_page(siblings[k + 1].id), f"{siblings[k + 1].name} →") if k + 1 < len(siblings) else "(last)"
         items.append(f"{r.link(p, topic_page(slug), r.topics[slug].title)} ({k + 1} of {len(siblings)}): {prev} · {nxt}")

@@ -61,8 +61,9 @@ def _reuse(r: Context, key: Any, make: Callable[[], Page], cache: BuildCache) ->
     Page builders must read the knowledge base through ``r.kb`` (or ``r.topics`` / ``r.essays``,
     swapped for views here): anything else kept on the context would be read unnoted, and a page
     depending on it would not be built again when it changed."""
-    allowed = {"kb", "directory_urls", "site", "_citer", "_names", "topics", "essays", "problems", "_made", "_hrefs"}
-    # _hrefs: paths only; site is in the key; _citer is made from site alone; _names is dropped below (it reads kb)
+    allowed = {"kb", "directory_urls", "site", "_citer", "_names", "topics", "essays", "problems", "_made", "_hrefs", "_colours"}
+    # _hrefs: paths only; site is in the key; _citer is made from site alone; _names is dropped below (it reads kb);
+    # _colours is keyed by the slug and `colour:` each page reads through the topics view
     if vars(r).keys() - allowed:
         raise RuntimeError(f"Context state outside the tracked reads: {sorted(vars(r))}; see renderer._reuse")
     hit = cache.pages.get(key)

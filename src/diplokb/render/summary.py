@@ -17,7 +17,7 @@ from .context import Context
 from .copy import count
 from .markup import NOSEARCH, Block, Heading, Page, esc, nosearch_div, para, table, ul
 from .scale import entity_topics, main_topic, own_cases, topic_summaries, years_of
-from .timeline import PALETTE, Row, timeline_html
+from .timeline import Row, timeline_html
 
 
 def graph(r: Context) -> Page:
@@ -25,7 +25,6 @@ def graph(r: Context) -> Page:
     kb = r.kb
     p = GRAPH
     e = html.escape
-    colour = {t.slug: n % PALETTE for n, t in enumerate(kb.topics)}
 
     def a(slug: str) -> str:
         return f'<a href="{e(r.url(p, topic_page(slug)))}">{e(r.topics[slug].title)}</a>'
@@ -34,7 +33,7 @@ def graph(r: Context) -> Page:
     for s in topic_summaries(kb):
         linked = ", ".join(f"{a(o)} ({n})" for o, n in s.links) or "–"
         rows.append(
-            f'<tr><th scope="row"><span class="kb-swatch kb-c{colour[s.slug]}"></span>{a(s.slug)}</th>'
+            f'<tr><th scope="row"><span class="kb-swatch kb-c" style="{r.colour(s.slug)}"></span>{a(s.slug)}</th>'
             f"<td>{s.sections} in {s.essays}</td><td>{s.cases}</td><td>{s.entities}</td><td>{linked}</td></tr>"
         )
     grid = (
@@ -67,12 +66,12 @@ def timeline(r: Context) -> Page:
     p = TIMELINE
     this_year = datetime.date.today().year
     rows = []
-    for n, t in enumerate(kb.topics):
+    for t in kb.topics:
         own = own_cases(kb, t.slug)
         years = years_of(own, this_year)
         if own and years:
             bar = replace(own[0], name=f"{t.title}: {count(len(own), 'case study', 'case studies')}", years=years, places=[], as_of="")
-            rows.append(Row(bar, r.url(p, topic_page(t.slug)), n % PALETTE))
+            rows.append(Row(bar, r.url(p, topic_page(t.slug)), r.colour(t.slug)))
     out: list[Block] = [
         Heading(1, "Timeline of case studies"),
         para(
@@ -80,7 +79,7 @@ def timeline(r: Context) -> Page:
             "from its first case study to its last (by each case's main topic). Each row opens the topic, "
             "whose page has its case studies on their own time axis."
         ),
-        timeline_html([("", "", 0, rows)], "Timeline of case studies by topic", this_year, details=False),
+        timeline_html([("", "", "", rows)], "Timeline of case studies by topic", this_year, details=False),
     ]
     return Page.of(p, "Timeline of case studies", "The case studies of the knowledge base on one time axis, by topic.", out)
 

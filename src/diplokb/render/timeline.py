@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from ..stages.model import CaseStudy
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+SHORT = 3.0  # a bar narrower than this share of the axis (%) is drawn as a mark with its year
 _ONGOING = re.compile(r"\b(present|ongoing|today|now)\b", re.I)
-PALETTE = 8  # colours in diplokb.css (.kb-c0 … .kb-c7), cycled by topic order
 
 
 @dataclass
@@ -75,11 +75,11 @@ def _month(date: str) -> str:
 class Row:
     case: CaseStudy
     url: str
-    colour: int  # palette index
+    colour: str  # the topic colour's custom properties (render.colours.TopicColour.style)
 
 
 def timeline_html(
-    groups: Sequence[tuple[str, str, int, list[Row]]],
+    groups: Sequence[tuple[str, str, str, list[Row]]],
     label: str,
     this_year: int | None = None,
     details: bool = True,
@@ -90,7 +90,7 @@ def timeline_html(
     them a label is the name and the years (a topic page, where the timeline is one section of many).
     Returns one block of HTML with no blank line (Markdown passes it through untouched)."""
     this_year = this_year or datetime.date.today().year
-    dated: list[tuple[str, str, int, list[tuple[Row, Span]]]] = []
+    dated: list[tuple[str, str, str, list[tuple[Row, Span]]]] = []
     undated: list[Row] = []
     for title, url, colour, rows in groups:
         keep: list[tuple[Row, Span]] = []
@@ -113,7 +113,9 @@ def timeline_html(
         out.append(f'<div class="kb-tl-axis" aria-hidden="true"><span></span><span class="kb-tl-ticks">{ticks}</span></div>')
         for title, url, colour, spans in dated:
             if title:
-                out.append(f'<p class="kb-tl-group"><span class="kb-tl-swatch kb-c{colour}"></span><a href="{e(url)}">{e(title)}</a></p>')
+                out.append(
+                    f'<p class="kb-tl-group"><span class="kb-tl-swatch kb-c" style="{e(colour)}"></span><a href="{e(url)}">{e(title)}</a></p>'
+                )
             out.append('<ul class="kb-tl-rows">')
             for r, s in spans:
                 left = 100 * (s.start - lo) / width
@@ -121,12 +123,20 @@ def timeline_html(
                 years = e(r.case.years) + (f" (as of {e(_month(s.as_of))})" if s.as_of and details else "")
                 places = f'<span class="kb-tl-places"> · {e(", ".join(r.case.places))}</span>' if r.case.places and details else ""
                 cls = "kb-tl-bar kb-tl-ongoing" if s.ongoing else "kb-tl-bar"
+                when = ""
+                if w < SHORT:
+                    # A case of a year or two is a dot a reader could miss: a round mark, its year beside it
+                    # (on the side with room), so it reads without the axis.
+                    cls += " kb-tl-short"
+                    side = f"left:calc({left + w:.3f}% + .5em)" if left < 75 else f"right:calc({100 - left:.3f}% + .5em)"
+                    label = str(s.start) if s.start == s.end else f"{s.start}–{s.end}"
+                    when = f'<span class="kb-tl-when" style="{side}" aria-hidden="true">{label}</span>'
                 out.append(
                     f'<li><a class="kb-tl-row" href="{e(r.url)}" data-start="{s.start}" data-end="{s.end}">'
                     f'<span class="kb-tl-label"><span class="kb-tl-name">{e(r.case.name)}</span> '
                     f'<span class="kb-tl-years">{years}</span>{places}</span>'
-                    f'<span class="kb-tl-track" style="{grid}"><span class="{cls} kb-c{r.colour}" '
-                    f'style="left:{left:.3f}%;width:{w:.3f}%"></span></span></a></li>'
+                    f'<span class="kb-tl-track" style="{grid}"><span class="{cls} kb-c" '
+                    f'style="{e(r.colour)};left:{left:.3f}%;width:{w:.3f}%"></span>{when}</span></a></li>'
                 )
             out.append("</ul>")
     if undated:
@@ -136,5 +146,15 @@ def timeline_html(
     return "".join(out)
 
 
-def rows_of(cases: Sequence[CaseStudy], url: Callable[[CaseStudy], str], colour: Callable[[CaseStudy], int]) -> list[Row]:
+def by_date(cases: Sequence[CaseStudy], this_year: int) -> list[CaseStudy]:
+    """Cases in the order a timeline shows them: by first year, then last, then name; undated ones last, by name."""
+
+    def key(c: CaseStudy) -> tuple[bool, int, int, str]:
+        s = span(c, this_year)
+        return (s is None, s.start if s else 0, s.end if s else 0, c.name.casefold())
+
+    return sorted(cases, key=key)
+
+
+def rows_of(cases: Sequence[CaseStudy], url: Callable[[CaseStudy], str], colour: Callable[[CaseStudy], str]) -> list[Row]:
     return [Row(c, url(c), colour(c)) for c in cases]

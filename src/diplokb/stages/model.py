@@ -14,6 +14,7 @@ from typing import Any
 from ..cache import BuildCache
 from ..content.inputs import listing, optional_file
 from ..content.schema import (
+    _COLOUR,
     _DATE,
     _PLACEHOLDER,
     _URL,
@@ -238,7 +239,10 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
         if spec.name not in fields:
             continue
         _k, vnode = fields[spec.name]
-        if spec.kind == "str":
+        if spec.name == "colour" and not (isinstance(vnode, ScalarNode) and _COLOUR.fullmatch(str(vnode.value).strip())):
+            # Unquoted, `colour: #1565c0` is a YAML comment: the value is empty.
+            w.err(vnode, "colour", 'expected a colour in quotes, such as "#1565c0" (unquoted, # starts a comment)')
+        elif spec.kind == "str":
             vals[spec.name] = w.string(vnode, spec.name)
         elif spec.kind == "list":
             vals[spec.name] = w.strings(vnode, spec.name)
@@ -284,6 +288,7 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
         case_studies=vals.get("case_studies", []),
         path=spath,
         references=vals.get("references") or [],
+        colour=vals.get("colour") or "",
     )
 
 
