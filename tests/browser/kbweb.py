@@ -123,9 +123,10 @@ class Served:
     host: str  # 127.0.0.1:PORT
 
 
-def serve(root: Path, port: int = 0) -> tuple[ThreadingHTTPServer, threading.Thread, Served]:
-    """Start a threaded static server for ``root`` on 127.0.0.1, on ``port`` (0: a free one), under the site's path."""
-    prefix = site_prefix(root)
+def serve(root: Path, port: int = 0, prefix: str | None = None) -> tuple[ThreadingHTTPServer, threading.Thread, Served]:
+    """Start a threaded static server for ``root`` on 127.0.0.1, on ``port`` (0: a free one), under the site's path
+    (or under ``prefix``, as a host serving it elsewhere would)."""
+    prefix = prefix or site_prefix(root)
     handler = type("Handler", (_Handler,), {"prefix": prefix})
     httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
     httpd.daemon_threads = True

@@ -78,6 +78,34 @@ def test_previews_of_case_study_related_topic_and_term_links(live_page: object, 
     assert tip.get_attribute("aria-label") == f"Preview: {title}"
 
 
+@pytest.mark.parametrize("prefix", [None, "/"], ids=["another-host-and-port", "site-root"])
+def test_previews_wherever_the_site_is_served(browser: object, site_dir: Path, kb: dict, prefix: str | None) -> None:
+    """A site built for https://owner.github.io/diplokb/ previews its links served on 127.0.0.1 at any port, under
+    its path or at the root (Material alone matches the sitemap by protocol and host name only)."""
+    httpd, thread, served = serve(site_dir, 0, prefix)
+    try:
+        with guarded_context(browser, f"http://{served.host}", viewport=DESKTOP) as (ctx, _):
+            page = ctx.new_page()
+            topic = next(t for t in kb["topics"] if t["related"])
+            page.goto(served.url + topic["url"])
+            related = page.locator("xpath=//h2[@id='related-topics']/following-sibling::ul[1]/li/a").first
+            title = " ".join(related.inner_text().split())
+            assert preview_of(page, related).startswith(title)
+            # The preview's topic line is no larger than the text it introduces.
+            page.goto(served.url + kb["essays"][0]["url"])
+            term = page.locator("article p:not([class]) a[href*='topics/']").first
+            term.focus()
+            tip = page.locator(TOOLTIP)
+            tip.wait_for(state="visible")
+            sizes = tip.evaluate("t => [...t.querySelectorAll('p')].map(p => [p.className, parseFloat(getComputedStyle(p).fontSize)])")
+            text = max(size for cls, size in sizes if not cls)
+            assert all(size <= text for cls, size in sizes if cls), sizes
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
 def test_offline_copy_keeps_plain_links(file_page: object, offline_site_dir: Path, kb: dict) -> None:
     """From file:// there are no previews (nothing to fetch): hovering does nothing, the link still opens its page."""
     page = file_page
