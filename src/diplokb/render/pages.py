@@ -55,7 +55,7 @@ def topic(r: Context, slug: str) -> Page:
             more = f"Continue reading: {rest} more paragraph{'s' if rest != 1 else ''} in the essay"
             out.append(para(r.link(p, kb.section_key(e_slug, i), more), "kb-more"))
     out += _elsewhere(r, slug, filed, featured)
-    out += references(t.references)
+    out += references(t.references, nosearch=True)  # a list of links: search finds the topic by its summary
     return Page.of(p, t.title, uncited(t.summary), out)
 
 
@@ -168,7 +168,7 @@ def case(r: Context, cid: str) -> Page:
     return Page.of(p, c.name, uncited(c.summary), out)
 
 
-def references(refs: list[Reference], level: int = 2) -> list[Block]:
+def references(refs: list[Reference], level: int = 2, nosearch: bool = False) -> list[Block]:
     """The numbered references the page's ``[n]`` markers link to (``#ref-n``)."""
     if not refs:
         return []
@@ -177,7 +177,7 @@ def references(refs: list[Reference], level: int = 2) -> list[Block]:
         f'<span id="ref-{n}"></span>{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})'
         for n, ref in enumerate(refs, 1)
     ]
-    return [Heading(level, "References", "references"), ul(items, ordered=True)]
+    return [Heading(level, "References", "references", nosearch=nosearch), ul(items, ordered=True)]
 
 
 def _sources(r: Context, p: str, c: CaseStudy) -> list[Block]:

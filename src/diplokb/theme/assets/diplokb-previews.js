@@ -24,3 +24,16 @@
     return open.apply(this, arguments);
   };
 })();
+
+// Material resolves every link of a previewed page by assigning its href property; an SVG link's
+// (the map's countries) has a getter only, so previewing a place page threw. Give it the setter an
+// HTML link has: the attribute is set.
+(function () {
+  var own = Object.getOwnPropertyDescriptor(SVGAElement.prototype, "href");
+  if (!own || own.set) return;
+  Object.defineProperty(SVGAElement.prototype, "href", {
+    configurable: true,
+    get: own.get,
+    set: function (value) { this.setAttribute("href", String(value)); },
+  });
+})();
