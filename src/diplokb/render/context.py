@@ -16,11 +16,12 @@ from ..content.schema import CaseStudy
 from ..errors import Problem
 from ..match import TermMatcher
 from ..stages.link import KnowledgeBase, TermHit
+from ..text import CITE_MARKER
 from ..urls import case_page, essay_page, html_href, section_ref, topic_page
 from .cite import Citer, SiteInfo
 from .colours import topic_colour
 from .copy import copy_text
-from .markup import CITE_MARKER, attr, esc, para, ul
+from .markup import attr, esc, para, ul
 from .timeline import rows_of
 
 
@@ -77,32 +78,32 @@ class Context:
     def link(self, page: str, key: str, text: str, origin: str = "") -> str:
         return f'<a href="{self.href(page, key, origin)}">{esc(text)}</a>'
 
+    def cited(self, page: str, text: str, references: int) -> str:
+        """``text`` (a summary or note) as HTML, its citation markers made links: ``[2]`` to the page's second
+        reference (``#ref-2``), ``[essay#section]`` to that passage of the essay. The check stage has
+        refused markers that cite nothing; any left here stay as the text they are."""
+        out, at = [], 0
+        for m in CITE_MARKER.finditer(text):
+            body = m.group(1)
+            key = section_ref(body) if "#" in body else None
+            if key is not None:
+                essay, _, sid = key.partition("#")
+                key = f"{essay_page(essay)}#{sid}"
+            if body.isdigit() and 1 <= int(body) <= references:
+                link = f'<a href="#ref-{body}" title="Reference {body}">[{body}]</a>'
+            elif key is not None and key in self.kb.targets:
+                where = self.kb.targets[key]
+                label = f"From the essay {self.kb.targets[where.page].title}, section {where.title}"
+                link = f'<a href="{self.href(page, key)}" title="{attr(label)}">[essay]</a>'
+            else:
+                continue
+            out += [esc(text[at : m.start()].rstrip()), f'<sup class="kb-cite">{link}</sup>']
+            at = m.end()
+        return "".join(out) + esc(text[at:]) if out else esc(text)
+
     def url(self, page: str, key: str) -> str:
         """Final relative URL, for HTML drawn elsewhere (timeline, graph)."""
         return self.href(page, key)
-
-    def cited(self, page: str, text: str, refs: int) -> str:
-        """Summary text with its markers as links: ``[n]`` to the page's nth reference, ``[essay#section]`` to the passage.
-
-        A marker is a superscript after the word it follows, as in a reference work; a passage's link
-        names the essay and section in its title. Markers the checks would refuse stay as text."""
-        out, prev = [], 0
-        for m in CITE_MARKER.finditer(text):
-            body = m.group(1)
-            ref = section_ref(body) if "#" in body else None
-            key = f"{essay_page(ref.partition('#')[0])}#{ref.partition('#')[2]}" if ref else ""
-            if body.isdigit() and 1 <= int(body) <= refs:
-                mark = f'<a href="#ref-{body}">[{body}]</a>'
-            elif key in self.kb.targets:
-                t = self.kb.targets[key]
-                where = f"{self.kb.targets[t.page].title} › {t.title}" if t.page in self.kb.targets else t.title
-                mark = f'<a href="{self.href(page, key)}" title="{attr(where)}">[essay]</a>'
-            else:
-                continue
-            out += [esc(text[prev : m.start()]), f'<sup class="kb-cite">{mark}</sup>']
-            prev = m.end()
-        out.append(esc(text[prev:]))
-        return "".join(out)
 
     def text_with_terms(self, page: str, text: str, hits: list[TermHit], skip: str | None, origin: str) -> str:
         out, prev = [], 0

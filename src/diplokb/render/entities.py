@@ -15,7 +15,7 @@ from ..urls import ACTORS, MAP
 from . import mapsvg
 from .context import Context
 from .copy import count
-from .markup import Block, Heading, Page, attr, esc, nosearch_div, para, ul
+from .markup import Block, Heading, Page, attr, esc, nosearch_div, para, references, ul
 from .mentions import entity_said, said_blocks
 from .timeline import timeline_html
 
@@ -58,11 +58,7 @@ def page(r: Context, key: str) -> Page:
     out += _related(r, ent)
     out += _passages(r, ent)
     if info is not None and info.references:
-        refs = [
-            f'<span id="ref-{n}"></span>{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})'
-            for n, ref in enumerate(info.references, 1)
-        ]
-        out += [Heading(2, "References", "references"), ul(refs, ordered=True)]
+        out += [Heading(2, "References", "references"), references(info.references)]
     role = "a place" if ent.kind == "place" else "an actor"
     named = "; ".join(c.name for c in cases[:3]) + ("; …" if len(cases) > 3 else "")
     desc = (

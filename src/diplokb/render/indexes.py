@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..text import without_markers
 from ..urls import ACTORS, BROWSE, CASE_INDEX, ESSAY_INDEX, GRAPH, HOME, MAP, TIMELINE, TOPIC_INDEX, case_page, essay_page, topic_page
 from . import entities, scale, summary
 from .context import Context
 from .copy import copy_text, count, series
 from .graph import legend_html, matrix_html
-from .markup import Block, Heading, Page, esc, nosearch_div, para, table, ul, uncited
+from .markup import Block, Heading, Page, esc, nosearch_div, para, table, ul
 from .timeline import timeline_html
 
 
@@ -36,7 +37,9 @@ def home(r: Context) -> Page:
     items = []
     for t in kb.topics:
         counts = count(len(kb.cases_of[t.slug]), "case study", "case studies")
-        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(_first_sentence(uncited(t.summary)))}")
+        items.append(
+            f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(_first_sentence(without_markers(t.summary)))}"
+        )
     if items:
         out.append(ul(items))
     out += [
@@ -99,7 +102,7 @@ def topic_index(r: Context) -> Page:
     items = []
     for t in kb.topics:
         counts = count(len(kb.cases_of[t.slug]), "case study", "case studies")
-        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(uncited(t.summary))}")
+        items.append(f"<strong>{r.link(p, topic_page(t.slug), t.title)}</strong> ({counts}): {esc(without_markers(t.summary))}")
     out.append(nosearch_div(ul(items)))
     return Page.of(
         p, "Topics", "The topics of the knowledge base, each with what it is, its case studies and what the essays say of it.", out

@@ -74,7 +74,7 @@ def topic_box(r: Context, p: str, slug: str) -> str:
         last = "present" if any(x.ongoing for x in spans) else str(max(x.end for x in spans))
         rows.append(("Cases span", esc(f"{first}–{last}" if str(first) != last else last)))
     if cases:
-        rows.append(("Case studies", f'<a href="#case-studies">{esc(count(len(cases), "case study", "case studies"))}</a>'))
+        rows.append(("Case studies", esc(count(len(cases), "case study", "case studies"))))
     filed = kb.routing.by_topic[slug]
     if filed:
         essays = len({e for e, _ in filed})

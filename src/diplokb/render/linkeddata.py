@@ -15,10 +15,10 @@ from typing import Any
 
 from ..content.schema import Reference
 from ..stages.entities import Entity
-from ..text import YEAR
+from ..text import YEAR, without_markers
 from ..urls import url_of
 from .context import Context
-from .markup import Page, uncited
+from .markup import Page
 
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -79,7 +79,7 @@ def for_page(r: Context, page: Page, refs: list[Reference]) -> dict[str, Any]:
         c = kb.cases.get(path.removeprefix("case-studies/").removesuffix(".md"))
         if c is not None:
             start, end = _years(c.years)
-            event: dict[str, Any] = {"@type": "Event", "name": c.name, "description": uncited(c.summary)[:500]}
+            event: dict[str, Any] = {"@type": "Event", "name": c.name, "description": without_markers(c.summary)[:500]}
             if start:
                 event["startDate"] = start
             if end:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markdown.extensions.toc import slugify_unicode, unique  # type: ignore[import-untyped]  # the toc extension's own ids
 
+from ..content.schema import Reference
 from ..text import SPACES
 
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
@@ -69,15 +71,6 @@ def attr(text: str) -> str:
 # lists of links, tables of facts, graphs and copies of essay passages stay out of the index, so
 # a search finds the page about a thing, and the essay passage itself, first.
 NOSEARCH = "data-search-exclude"
-
-
-# A citation marker in a summary or note (as stages.provenance reads them): `[2]`, `[essay#section]`; `[x](` is a link.
-CITE_MARKER = re.compile(r"\s*\[([^\[\]\s]+)\](?!\()")
-
-
-def uncited(text: str) -> str:
-    """``text`` without its citation markers, for a page description or an excerpt on another page."""
-    return CITE_MARKER.sub(lambda m: "" if m.group(1).isdigit() or "#" in m.group(1) else m.group(0), text)
 
 
 def para(inner: str, cls: str = "", nosearch: bool = False) -> str:
@@ -233,3 +226,15 @@ class Page:
             else:
                 parts.append(b)
         return "\n\n".join(parts) + "\n"
+
+
+def references(refs: Sequence[Reference]) -> str:
+    """A page's numbered references, each with the id its markers link to (``ref-1``...)."""
+    # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
+    return ul(
+        [
+            f'<span id="ref-{n}"></span>{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})'
+            for n, ref in enumerate(refs, 1)
+        ],
+        ordered=True,
+    )

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from ..content.schema import CaseStudy, Reference
 from ..stages.link import Related, excerpt_blocks, featured_sections
+from ..text import without_markers
 from ..urls import TIMELINE, case_page, essay_page, topic_page
 from .context import Context
 from .copy import copy_text, count, series
 from .infobox import case_box, topic_box
-from .markup import NOSEARCH, Block, Heading, Page, attr, esc, para, ul, uncited
+from .markup import NOSEARCH, Block, Heading, Page, esc, para, ul
+from .markup import references as reference_list
 from .mentions import said_blocks, topic_said, trim_said
 from .timeline import by_date, timeline_html
 
@@ -56,7 +58,7 @@ def topic(r: Context, slug: str) -> Page:
             out.append(para(r.link(p, kb.section_key(e_slug, i), more), "kb-more"))
     out += _elsewhere(r, slug, filed, featured)
     out += references(t.references, nosearch=True)  # a list of links: search finds the topic by its summary
-    return Page.of(p, t.title, uncited(t.summary), out)
+    return Page.of(p, t.title, without_markers(t.summary), out)
 
 
 def _elsewhere(r: Context, slug: str, filed: list[tuple[str, int]], featured: list[tuple[str, int]]) -> list[Block]:
@@ -165,19 +167,12 @@ def case(r: Context, cid: str) -> Page:
     if items:
         out.append(ul(items))
     # No "Mentioned in": the one essay passage that names a case is its source, quoted above.
-    return Page.of(p, c.name, uncited(c.summary), out)
+    return Page.of(p, c.name, without_markers(c.summary), out)
 
 
 def references(refs: list[Reference], level: int = 2, nosearch: bool = False) -> list[Block]:
     """The numbered references the page's ``[n]`` markers link to (``#ref-n``)."""
-    if not refs:
-        return []
-    # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
-    items = [
-        f'<span id="ref-{n}"></span>{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})'
-        for n, ref in enumerate(refs, 1)
-    ]
-    return [Heading(level, "References", "references", nosearch=nosearch), ul(items, ordered=True)]
+    return [Heading(level, "References", "references", nosearch=nosearch), reference_list(refs)] if refs else []
 
 
 def _sources(r: Context, p: str, c: CaseStudy) -> list[Block]:
