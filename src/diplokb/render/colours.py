@@ -12,6 +12,7 @@ stylesheet picks one by scheme.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,7 +54,8 @@ def topic_colour(slug: str, colour: str = "") -> TopicColour:
     """The light and dark colour of a topic: from its ``colour:`` (``#rrggbb``), else from its slug."""
     if colour:
         base = Color(colour).convert("oklch")
-        hue, chroma, start = base["hue"] if base["hue"] == base["hue"] else 0.0, base["chroma"], base["lightness"]
+        # A grey has no hue (NaN): it stays grey, at the lightness the contrast asks for.
+        hue, chroma, start = 0.0 if math.isnan(base["hue"]) else base["hue"], base["chroma"], base["lightness"]
     else:
         hue, chroma, start = slug_hue(slug), CHROMA, 0.6
     light = _first(hue, chroma, min(start, 0.62), -0.01, lambda c: c.contrast(LIGHT_BG, method="wcag21") >= TEXT)
