@@ -122,7 +122,7 @@ def test_a_summary_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> N
     assert not [p for p in redone if p.startswith(("essays/", "case-studies/"))], redone
     assert "graph.md" not in redone and len(redone) <= 4, redone
     # and route and link were not run again: the same routing object
-    assert result.kb.routing is cache.stages["route"][1]
+    assert result.kb.routing is cache.stages["decide"][1]
 
 
 def test_fields_left_out_of_the_stage_keys_do_not_change_route_or_link(tmp_path: Path) -> None:

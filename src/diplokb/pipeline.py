@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import BuildCache
+from .content.decisions import DECISIONS_FILE, Decisions
 from .content.entities import ENTITIES_FILE, EntityBook
 from .content.inputs import folder_problem, links_out
 from .content.schema import CaseStudy
@@ -22,6 +23,7 @@ from .render.exports import downloads
 from .render.knowledge import knowledge_json
 from .render.markup import Page
 from .render.renderer import render
+from .stages.decide import load_decisions, settle
 from .stages.entities import likely_duplicates, load_entities
 from .stages.link import KnowledgeBase, build
 from .stages.model import EssayMeta, Topic, load_essay_meta, load_topics
@@ -47,6 +49,7 @@ class Loaded:
     meta: dict[str, EssayMeta]
     warnings: list[Problem]
     entities: EntityBook = field(default_factory=EntityBook)
+    decisions: Decisions = field(default_factory=Decisions)
 
 
 def check(
@@ -98,12 +101,19 @@ def check(
             book = load_entities(content_dir, cache)
     except ContentError as exc:
         problems += exc.problems
+    decisions = Decisions()
+    try:
+        if content_bad is None and content_dir.is_dir() and not problems:  # (filings.yaml is optional; it names essays and topics)
+            decisions, found = load_decisions(content_dir, essays, topics, cache)
+            warnings += found
+    except ContentError as exc:
+        problems += exc.problems
     if problems:
         raise ContentError(problems)
     warnings += likely_duplicates((c for t in topics for c in t.case_studies), book)
     if not topics:
         warnings.append(Problem(str(content_dir / "topics"), 0, 0, "", "no topic files found", "warning"))
-    return Loaded(essays, topics, meta, warnings, book)
+    return Loaded(essays, topics, meta, warnings, book, decisions)
 
 
 def scan(essays: list[Essay], topics: list[Topic], cache: BuildCache) -> tuple[TermMatcher, dict[tuple[str, int], SectionHits]]:
@@ -137,6 +147,7 @@ def run(
     routing = cache.stage(
         "route", (essays, loaded.meta, _for_route(topics)), lambda: route(loaded.essays, topics, matcher, hits, loaded.meta)
     )  # route
+    routing = cache.stage("decide", (essays, routing, loaded.decisions), lambda: settle(routing, loaded.essays, loaded.decisions))
     kb = cache.stage(
         "link",
         (essays, loaded.meta, routing, _for_link(topics), loaded.entities),
@@ -145,7 +156,7 @@ def run(
     kb = _with_topics(kb, topics)  # link (an edit that changes no link reuses the links, with the new topics)
     rendered = render(kb, directory_urls, cache, site)  # render
     pages = {pg.path: pg for pg in rendered.pages}  # a page reused under serve is the very object it was
-    kept = {str(seeds_dir / "essays.yaml"), str(content_dir / ENTITIES_FILE)}
+    kept = {str(seeds_dir / "essays.yaml"), str(content_dir / ENTITIES_FILE), str(content_dir / DECISIONS_FILE)}
     cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | kept)
     knowledge = knowledge_json(kb, rendered.pages, directory_urls, cache)
     files = downloads(kb, rendered.site, directory_urls)

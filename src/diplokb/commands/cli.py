@@ -2,7 +2,8 @@
 
 diplokb check                 validate every topic file and essay
 diplokb parse FILE [--json]   show an essay's structure
-diplokb route [FILE...] [--explain]   where each essay section is filed, and why
+diplokb route [FILE...] [--explain | --json | --review | --propose-terms]   where each section is filed, and why
+diplokb route --accept ESSAY#SECTION | --set ESSAY#SECTION=TOPIC,...   record an editor's decision
 diplokb render --out DIR      write the site as a plain MkDocs project (DIR/mkdocs.yml, DIR/docs/)
 diplokb schema                rewrite content/topic.schema.json
 diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
@@ -19,13 +20,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..content.decisions import DECISIONS_FILE
 from ..content.outputs import Input, clash, project_inputs, site_dir_problem
 from ..errors import KbError, Problem
 from ..pipeline import check, run
 from ..render.cite import SiteInfo
 from ..render.nav import nav
-from ..stages.model import check_slug, json_schema
-from ..stages.route import WEIGHTS, Filing, essay_title, route
+from ..stages.decide import filing_problems, settle
+from ..stages.model import EssayMeta, check_slug, json_schema
+from ..stages.parse import Essay
+from ..stages.route import WEIGHTS, Filing, Routing, confidence, essay_title, route
 from ..stages.sources import load_essay
 from ..urls import (
     ACTORS,
@@ -44,6 +48,7 @@ from ..urls import (
 )
 from .export import export, plugin_options, read_mkdocs_yml
 from .new import add_case_study
+from .review import propose_terms, record_decisions, review_loop
 from .suggest import suggest
 
 SCHEMA_PATH = Path("content/topic.schema.json")
@@ -75,6 +80,7 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
         if isinstance(options.get(key), str):
             out[key] = str(path.parent / options[key])
     out["require_references"] = options.get("require_references") is True
+    out["require_decisions"] = options.get("require_decisions") is True
     return out
 
 
@@ -104,6 +110,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         for page in sorted(generated):
             if (docs / page).is_file():
                 loaded.warnings.append(Problem(str(docs / page), 0, 0, "", "is replaced by the generated page of the same name", "warning"))
+    routing = settle(route(loaded.essays, loaded.topics, meta=loaded.meta), loaded.essays, loaded.decisions)
+    filings = filing_problems(loaded.essays, routing, loaded.decisions, args.require_decisions)
+    if any(p.severity == "error" for p in filings):  # require_decisions: a section under review stops the build
+        raise KbError([p for p in filings if p.severity == "error"])
+    loaded.warnings.extend(filings)
     for w in loaded.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n_cases = sum(len(t.case_studies) for t in loaded.topics)
@@ -140,18 +151,60 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def _explain(filing: Filing, titles: dict[str, str]) -> list[str]:
     """Every topic with evidence in a section: its score, the terms found (where, how often) and the decision."""
     out = []
+    sure = confidence(filing)
     for slug in sorted(filing.scores, key=lambda s: (-filing.scores[s], s)):
-        decision = f"filed: {filing.reasons[slug]}" if slug in filing.reasons else f"not filed: {filing.unfiled.get(slug, '')}"
-        out.append(f"      {titles.get(slug, slug)}  score {filing.scores[slug]:g}  {decision}")
+        state, why = sure[slug]
+        if state == "review":
+            why += f" (the router alone would {'file' if slug in filing.reasons else 'not file'} it)"
+        out.append(f"      {titles.get(slug, slug)}  score {filing.scores[slug]:g}  {state}: {why}")
         ev = filing.evidence.get(slug, {})
         parts = [
             f'"{form}" {where} x{n} (weight {WEIGHTS[where]:g})'
             for (form, where), n in sorted(ev.items(), key=lambda kv: (list(WEIGHTS).index(kv[0][1]), kv[0][0]))
         ]
         out.append("        " + "; ".join(parts))
-    for slug, why in sorted(filing.reasons.items()):
-        if slug not in filing.scores:  # pinned without any mention
-            out.append(f"      {titles.get(slug, slug)}  filed: {why}")
+    for slug, (state, why) in sure.items():
+        if slug not in filing.scores:  # pinned without any mention, or under review for its essay's topic
+            out.append(f"      {titles.get(slug, slug)}  {state}: {why}")
+    return out
+
+
+def _section_line(e: Essay, i: int) -> int:
+    s = e.sections[i]
+    return s.line if s.heading is not None else (s.blocks[0].line if s.blocks else s.line)
+
+
+def _state(f: Filing, titles: dict[str, str]) -> str:
+    """A section's published topics, said for an editor: decided, under review, or the router's."""
+    filed = ", ".join(titles.get(t, t) for t in f.topics) or "not filed (stays on the essay page)"
+    if f.state == "review":
+        proposal = ", ".join(titles.get(t, t) for t in f.proposed) or "nothing"
+        return f"under review (essay page only until decided; the router proposes {proposal})"
+    if f.state == "decided":
+        return f"{filed}  [decided]" + (f"  (note: {f.changed})" if f.changed else "")
+    return filed
+
+
+def _route_json(essays: list[Essay], routing: Routing, meta: dict[str, EssayMeta]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for e in essays:
+        sections: list[dict[str, Any]] = []
+        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e), strict=True)):
+            f = routing.filings[e.slug][i]
+            sections.append(
+                {
+                    "id": f"{e.slug}#{sid}",
+                    "heading": s.heading,
+                    "line": _section_line(e, i),
+                    "state": f.state,
+                    "topics": list(f.topics),
+                    "proposed": list(f.proposed),
+                    "review": dict(sorted(f.review.items())),
+                    "confidence": {t: {"decision": st, "reason": why} for t, (st, why) in confidence(f).items()},
+                    **({"changed": f.changed} if f.changed else {}),
+                }
+            )
+        out.append({"essay": e.slug, "path": e.path, "title": essay_title(e, meta), "sections": sections})
     return out
 
 
@@ -164,20 +217,33 @@ def cmd_route(args: argparse.Namespace) -> int:
             print(f"{missing[0]}: no such file", file=sys.stderr)
             return 2
         essays = [load_essay(Path(f)) for f in args.files]
-    routing = route(essays, loaded.topics, meta=loaded.meta)
+    routing = settle(route(essays, loaded.topics, meta=loaded.meta), essays, loaded.decisions)
     titles = {t.slug: t.title for t in loaded.topics}
+    decisions_path = Path(args.content) / DECISIONS_FILE
+    if args.accept or args.set:
+        recorded = record_decisions(decisions_path, essays, routing, {t.slug for t in loaded.topics}, args.accept, args.set)
+        for ref, topics in recorded.items():
+            print(f"recorded {ref}: {', '.join(topics) or 'nothing (its essay page only)'}")
+        return 0
+    if args.propose_terms:
+        print(propose_terms(essays, loaded.topics, loaded.decisions, loaded.meta))
+        return 0
+    if args.review:
+        ask = args.ask or sys.stdin.isatty()
+        return review_loop(decisions_path, essays, routing, loaded.topics, ask, _explain)
+    if args.json:
+        print(json.dumps(_route_json(essays, routing, loaded.meta), ensure_ascii=False, indent=2))
+        return 0
     for e in essays:
         print(f"{e.path}: {essay_title(e, loaded.meta)}")
         for i, (s, sid) in enumerate(zip(e.sections, section_ids(e), strict=True)):
             f = routing.filings[e.slug][i]
-            line = s.line if s.heading is not None else (s.blocks[0].line if s.blocks else s.line)
             name = s.heading or "(opening)"
             if s.inferred:
                 name += " (inferred)"
-            filed = ", ".join(titles[t] for t in f.topics) or "not filed (stays on the essay page)"
-            print(f"  {line:>4}  {'  ' * (s.level - 2)}{name}  ->  {filed}")
+            print(f"  {_section_line(e, i):>4}  {'  ' * (s.level - 2)}{name}  ->  {_state(f, titles)}")
             if args.explain:
-                print(f"        {f.words} words; a topic's pin or exclude names it as {e.slug}#{sid}")
+                print(f"        {f.words} words; a topic's pin or exclude, and filings.yaml, name it as {e.slug}#{sid}")
                 for row in _explain(f, titles):
                     print(row)
     return 0
@@ -312,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="a case study without references is an error (default: the plugin's require_references in mkdocs.yml)",
     )
+    p.add_argument(
+        "--require-decisions",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a section under review is an error (default: the plugin's require_decisions in mkdocs.yml)",
+    )
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("parse", help="show an essay's structure")
     p.add_argument("file")
@@ -320,6 +392,20 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("route", help="show where each essay section is filed (--explain: matched terms, scores, reasons)")
     p.add_argument("files", nargs="*", metavar="FILE", help="essays to route (default: every essay in --seeds)")
     p.add_argument("--explain", action="store_true", help="per section: matched terms and scores per topic, and why it is filed or not")
+    p.add_argument(
+        "--json", action="store_true", help="per essay: sections with id, heading, topics filed and topics under review, as JSON"
+    )
+    p.add_argument(
+        "--review", action="store_true", help="the sections under review, essay by essay, with evidence and the router's proposal"
+    )
+    p.add_argument("--ask", action="store_true", help="with --review: ask for a decision on each (the default when typing at a terminal)")
+    p.add_argument("--accept", action="append", default=[], metavar="ESSAY#SECTION", help="record the router's proposal as the decision")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="ESSAY#SECTION=TOPIC,...", help="record these topics (none after =: essay page only)"
+    )
+    p.add_argument(
+        "--propose-terms", action="store_true", help="per topic, terms learned from the decisions, with the sections each would move"
+    )
     p.set_defaults(func=cmd_route)
     p = sub.add_parser("render", help="write the site as a plain MkDocs project (mkdocs.yml, docs/) into a folder")
     p.add_argument("--out", required=True, help="folder for mkdocs.yml, docs/ and theme/ (docs/ and theme/ are replaced)")
@@ -351,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     site = _site_config(Path(args.config))
     if getattr(args, "require_references", False) is None:
         args.require_references = site.get("require_references", False)
+    if getattr(args, "require_decisions", False) is None:
+        args.require_decisions = site.get("require_decisions", False)
     args.content = args.content or site.get("content_dir", "content")
     args.seeds = args.seeds or site.get("seeds_dir", "seeds")
     args.docs_dir = site.get("docs_dir")

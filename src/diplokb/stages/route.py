@@ -52,6 +52,29 @@ class Filing:
     # topic -> (term as written, where: heading | title | lead | text | title echo) -> mentions
     evidence: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     words: int = 0
+    # topic -> why the evidence is borderline: an editor reads the section before it is filed (or not)
+    review: dict[str, str] = field(default_factory=dict)
+    # What stages.decide settles, for a section: the router's own answer ("proposed"), and whether
+    # the published topics are an editor's decision, the router's sure answer, or held for review.
+    proposed: list[str] = field(default_factory=list)
+    state: str = "router"  # router | decided | review
+    changed: str = ""  # for a decided section the router or the text would now treat otherwise: what changed
+
+
+CONFIDENCE = ("filed", "not filed", "review")
+
+
+def confidence(filing: Filing) -> dict[str, tuple[str, str]]:
+    """Per topic with evidence (or filed, or under review): (filed | not filed | review, the reason)."""
+    out: dict[str, tuple[str, str]] = {}
+    for slug in sorted(filing.scores.keys() | filing.reasons.keys() | filing.review.keys()):
+        if slug in filing.review:
+            out[slug] = ("review", filing.review[slug])
+        elif slug in filing.reasons:
+            out[slug] = ("filed", filing.reasons[slug])
+        else:
+            out[slug] = ("not filed", filing.unfiled.get(slug, ""))
+    return out
 
 
 @dataclass
@@ -221,7 +244,41 @@ def _file_section(
         else:
             filing.reasons[slug] = f"text weight {n_text:g}, at least {need:g} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
+    _review(filing, head, body, opening, pinned | excluded)
     return filing
+
+
+def _review(filing: Filing, head: dict[str, float], body: dict[str, float], opening: bool, ruled: set[str]) -> None:
+    """Mark the topics whose evidence is borderline, so an editor reads the section before it is filed.
+
+    The rules are the ones that caught the router's misagreements with the editors' labels best per
+    section shown (bench/review_eval.py measures them per labelled set; bench/ROUTING.md has the figures).
+    A topic pinned or excluded in a topic file is an editor's word already, never under review.
+    """
+    leads = {slug: sum(n for (_f, where), n in ev.items() if where == "lead") for slug, ev in filing.evidence.items()}
+    top = sorted((filing.scores.get(t, 0) for t in filing.topics), reverse=True)
+    for slug in filing.topics:
+        why = filing.reasons[slug]
+        n_text = body.get(slug, 0)
+        if slug in ruled:
+            continue
+        if "the only topic a short section" in why:
+            filing.review[slug] = f"a single mention ({n_text:g}) filed it: the only topic the section names"
+        elif opening and "an opening introduces" in why:
+            filing.review[slug] = "an opening, filed because the essay's title names the topic"
+        elif head.get(slug) and n_text < TEXT_WEIGHT:
+            filing.review[slug] = "named only in the heading"
+        elif not head.get(slug) and n_text < MIN_BODY_HITS + 0.5 and "text weight" in why:
+            filing.review[slug] = f"text weight {n_text:g}, near the bar of {MIN_BODY_HITS:g}"
+        elif not head.get(slug) and leads.get(slug, 0) <= 1 and n_text - LEAD_WEIGHT * leads.get(slug, 0) < TEXT_WEIGHT:
+            filing.review[slug] = "a single mention, in a paragraph's opening sentence"
+        elif len(top) > 1 and (filing.scores.get(slug, 0) < top[0] or top[0] == top[1]) and not head.get(slug):
+            filing.review[slug] = (
+                f"one of {len(top)} topics filed, not clearly the strongest (score {filing.scores.get(slug, 0):g} of {top[0]:g})"
+            )
+    for slug, why in filing.unfiled.items():
+        if slug not in ruled and "the only topic named, but thinner" in why:
+            filing.review[slug] = f"a single mention in a long section ({filing.words} words): the only topic it names"
 
 
 def route(
@@ -251,6 +308,11 @@ def route(
             fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{ids[i]}" if ids else ""), title, about))
             if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
                 about = {**{k: "its essay's opening is filed under it" for k in fl[0].topics}, **about}
+        titled = {h.key for h in matcher.finditer(title.title)}
+        for f in fl:
+            if not f.topics and not f.review:  # a section naming nothing in an essay whose title names a topic
+                for slug in sorted(titled - {k for k, v in f.unfiled.items() if v.startswith("excluded")}):
+                    f.review[slug] = "no topic named, in an essay whose title names this one"
         filings[e.slug] = fl
         for i, f in enumerate(fl):
             for slug in f.topics:
