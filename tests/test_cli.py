@@ -314,8 +314,8 @@ def test_route_lists_every_section(project: Path) -> None:
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "Military Diplomacy and Foreign Relations" in out  # title from seeds/essays.yaml
-    assert "  23    The Importance of Military Attachés  ->  Attachés\n" in out
-    assert "  51  Challenges Faced in Military Diplomacy  ->  not filed (stays on the essay page)\n" in out
+    assert "  23    The Importance of Military Attachés  ->  Attachés  [decided]\n" in out  # the seeds' labels, content/filings.yaml
+    assert "  51  Challenges Faced in Military Diplomacy  ->  not filed (stays on the essay page)  [decided]\n" in out
     assert "Conclusion (inferred)  ->" in out
     assert "words" not in out  # evidence only with --explain
 

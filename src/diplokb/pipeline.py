@@ -23,7 +23,7 @@ from .render.exports import downloads
 from .render.knowledge import knowledge_json
 from .render.markup import Page
 from .render.renderer import render
-from .stages.decide import load_decisions, settle
+from .stages.decide import filing_problems, load_decisions, settle
 from .stages.entities import likely_duplicates, load_entities
 from .stages.link import KnowledgeBase, build
 from .stages.model import EssayMeta, Topic, load_essay_meta, load_topics
@@ -138,6 +138,7 @@ def run(
     cache: BuildCache | None = None,
     pages_dir: Path | None = None,
     site: SiteInfo | None = None,
+    require_decisions: bool = False,
 ) -> Result:
     """parse -> model -> route -> link -> render, each stage fed what the ones before returned."""
     cache = cache if cache is not None else BuildCache()
@@ -148,6 +149,10 @@ def run(
         "route", (essays, loaded.meta, _for_route(topics)), lambda: route(loaded.essays, topics, matcher, hits, loaded.meta)
     )  # route
     routing = cache.stage("decide", (essays, routing, loaded.decisions), lambda: settle(routing, loaded.essays, loaded.decisions))
+    if require_decisions:  # the site asks that no section wait for review (mkdocs.yml: require_decisions)
+        held = [p for p in filing_problems(loaded.essays, routing, loaded.decisions, True) if p.severity == "error"]
+        if held:
+            raise ContentError(held)
     kb = cache.stage(
         "link",
         (essays, loaded.meta, routing, _for_link(topics), loaded.entities),

@@ -77,6 +77,8 @@ class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__ini
     """Where the machine-readable export goes in the site; empty to skip it."""
     require_references = c.Type(bool, default=False)
     """A case study without ``references:`` is an error (stops the build) rather than a warning."""
+    require_decisions = c.Type(bool, default=False)
+    """A section under review (no editor's decision yet, the router unsure) stops the build."""
     cache_dir = c.Type(str, default=".cache/diplokb")
     """Where compiled templates are kept between builds, relative to ``mkdocs.yml``; empty to keep none."""
 
@@ -152,6 +154,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     seeds,
                     directory_urls=config.use_directory_urls,
                     require_references=self.config.require_references,
+                    require_decisions=self.config.require_decisions,
                     cache=self.cache,
                     pages_dir=Path(here(Path(config.docs_dir))),
                     site=SiteInfo(config.site_name, _site_base(config.site_url)),
