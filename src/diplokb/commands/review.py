@@ -68,7 +68,9 @@ def record_decisions(
     return chosen
 
 
-def review_loop(path: Path, essays: list[Essay], routing: Routing, topics: list[Topic], ask: bool, explain: Explain) -> int:
+def review_loop(
+    path: Path, essays: list[Essay], routing: Routing, topics: list[Topic], ask: bool, explain: Explain, meta: dict[str, EssayMeta]
+) -> int:
     """List the sections under review, essay by essay, with evidence and proposal; with ``ask``, record an answer for each."""
     titles = {t.slug: t.title for t in topics}
     slugs = set(titles)
@@ -81,7 +83,7 @@ def review_loop(path: Path, essays: list[Essay], routing: Routing, topics: list[
     for e, i, ref in queue:
         if e.slug != current:
             current = e.slug
-            print(f"\n{e.path}: {essay_title(e, {})}")
+            print(f"\n{e.path}: {essay_title(e, meta)}")
         f = routing.filings[e.slug][i]
         s = e.sections[i]
         print(f"  {ref}  {s.heading or '(opening)'}  ({f.words} words)")

@@ -101,7 +101,7 @@ def cmd_route(args: argparse.Namespace) -> int:
         return 0
     if args.review:
         ask = args.ask or sys.stdin.isatty()
-        return review_loop(decisions_path, essays, routing, loaded.topics, ask, _explain)
+        return review_loop(decisions_path, essays, routing, loaded.topics, ask, _explain, loaded.meta)
     if args.json:
         print(json.dumps(_route_json(essays, routing, loaded.meta), ensure_ascii=False, indent=2))
         return 0
