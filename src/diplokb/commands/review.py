@@ -87,6 +87,8 @@ def review_loop(
         f = routing.filings[e.slug][i]
         s = e.sections[i]
         print(f"  {ref}  {s.heading or '(opening)'}  ({f.words} words)")
+        text = " ".join(" ".join(b.plain() for b in s.blocks).split())
+        print(f"    begins: {text[:240] + ('…' if len(text) > 240 else '')}")
         print(f"    proposal: {', '.join(titles.get(t, t) for t in f.proposed) or 'nothing (its essay page only)'}")
         if f.changed:
             print(f"    {f.changed}")
