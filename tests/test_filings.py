@@ -284,3 +284,25 @@ def test_propose_terms_learns_from_decisions_and_changes_nothing(project: Path) 
     assert {p.name: p.read_bytes() for p in (project / "content" / "topics").iterdir()} == topics_before
     decisions, _ = load_decisions(project / "content", pipeline.check(project / "content", project / "seeds").essays, TOPICS)
     assert len(decisions.by_ref) == 36
+
+
+@pytest.mark.parametrize(
+    ("topic", "added", "message"),
+    [
+        ("alliances", "port visits", "soft-power.yaml:47:5: terms: `port visit` is also a term of `alliances` (as `port visits`)"),
+        ("soft-power", "alliance", "`alliance` is also a term of `alliances` (as `alliance`)"),
+        ("soft-power", "cooperation", "`cooperation` alone would file `soft-power` in 11 of 36 sections (31%, over 25%)"),
+    ],
+)
+def test_check_warns_of_shared_and_everywhere_terms(project: Path, topic: str, added: str, message: str) -> None:
+    """A term two topics list (in any form), or one that alone files a topic in over a quarter of all sections, is a warning at its line."""
+    assert diplokb(project, "check").stderr == ""  # the published terms are clean
+    path = project / "content" / "topics" / f"{topic}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("terms:\n", f"terms:\n  - {added}\n", 1), encoding="utf-8")
+    line = text[: text.index("terms:\n")].count("\n") + 2
+    res = diplokb(project, "check")
+    hit = [ln for ln in res.stderr.splitlines() if message in ln]
+    assert hit, res.stderr
+    if topic != "alliances":  # (alliances comes first: the later topic's term is the one warned of)
+        assert hit[0].startswith(f"warning: content/topics/{topic}.yaml:{line}:5: terms: "), hit

@@ -29,6 +29,7 @@ from ..stages.decide import filing_problems, settle
 from ..stages.model import check_slug, json_schema
 from ..stages.route import route
 from ..stages.sources import load_essay
+from ..stages.terms import term_problems
 from ..urls import (
     ACTORS,
     BIBLIOGRAPHY,
@@ -111,7 +112,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     filings = filing_problems(loaded.essays, routing, loaded.decisions, args.require_decisions)
     if any(p.severity == "error" for p in filings):  # require_decisions: a section under review stops the build
         raise KbError([p for p in filings if p.severity == "error"])
-    loaded.warnings.extend(filings)
+    loaded.warnings.extend(filings + term_problems(loaded.topics, loaded.essays))
     for w in loaded.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n_cases = sum(len(t.case_studies) for t in loaded.topics)
