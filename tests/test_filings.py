@@ -306,3 +306,18 @@ def test_check_warns_of_shared_and_everywhere_terms(project: Path, topic: str, a
     assert hit, res.stderr
     if topic != "alliances":  # (alliances comes first: the later topic's term is the one warned of)
         assert hit[0].startswith(f"warning: content/topics/{topic}.yaml:{line}:5: terms: "), hit
+
+
+# The review queue measured per labelled set (bench/review_eval.py, figures in the README): not shown
+# and agreement when not shown, kept as floors so the review rules cannot silently get worse.
+REVIEW_FLOOR = {"seeds": (0.63, 0.95), "unseen": (0.81, 0.98), "holdout7": (0.50, 0.69)}
+
+
+@pytest.mark.parametrize("group", list(REVIEW_FLOOR))
+def test_review_queue_holds_its_measured_figures(group: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per set, the share of sections not shown for review and their agreement with the labels stay at their floors."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
+    from bench.review_eval import dataset, measure
+
+    n, not_shown, agree, _ = measure(dataset()[group])
+    assert not_shown / n >= REVIEW_FLOOR[group][0] and agree / not_shown >= REVIEW_FLOOR[group][1], (n, not_shown, agree)
