@@ -112,9 +112,9 @@ def test_the_check_sees_real_imports() -> None:
 
 
 def test_stages_run_in_order_each_fed_what_the_last_returned(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pipeline.run calls parse, model, route, link, render once each, in that order, passing results forward."""
+    """pipeline.run calls parse, model, route, decide, link, render once each, in that order, passing results forward."""
     calls: list[str] = []
-    for name in ("load_essays", "load_topics", "route", "build", "render"):
+    for name in ("load_essays", "load_topics", "route", "settle", "build", "render"):
         real = getattr(pipeline, name)
 
         def spy(*args: object, _real: object = real, _name: str = name, **kw: object) -> object:
@@ -123,7 +123,7 @@ def test_stages_run_in_order_each_fed_what_the_last_returned(monkeypatch: pytest
 
         monkeypatch.setattr(pipeline, name, spy)
     result = pipeline.run(CONTENT, SEEDS)
-    assert calls == ["load_essays", "load_topics", "route", "build", "render"]
+    assert calls == ["load_essays", "load_topics", "route", "settle", "build", "render"]
     assert result.kb.routing is not None and result.pages
 
 

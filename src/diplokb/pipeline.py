@@ -1,4 +1,4 @@
-"""The stages wired together: parse -> model -> route -> link -> render.
+"""The stages wired together: parse -> model -> route -> decide -> link -> render.
 
 Each stage is a function of what the ones before it returned. What a rebuild can reuse (parsed
 essays, composed YAML, term scans) sits in a :class:`~diplokb.cache.BuildCache` that the caller
@@ -140,7 +140,9 @@ def run(
     site: SiteInfo | None = None,
     require_decisions: bool = False,
 ) -> Result:
-    """parse -> model -> route -> link -> render, each stage fed what the ones before returned."""
+    """parse -> model -> route -> decide -> link -> render, each stage fed what the ones before returned.
+
+    ``require_decisions``: a section under review (undecided, the router unsure) is an error."""
     cache = cache if cache is not None else BuildCache()
     loaded = check(content_dir, seeds_dir, require_references, cache, pages_dir)  # parse, model
     matcher, hits = scan(loaded.essays, loaded.topics, cache)
