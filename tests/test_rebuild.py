@@ -70,6 +70,7 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
     topics, seeds = project / "content/topics", project / "seeds"
     peace, essay = topics / "peacekeeping.yaml", seeds / "military-diplomacy-and-nation-building.txt"
     original = peace.read_text(encoding="utf-8")
+    decided = project / "content/filings.yaml"
     edits: list[tuple[str, Callable[[], None]]] = [
         ("summary", _edit(peace, "Peacekeeping sends military forces", "REBUILT sends military forces")),
         ("nothing changed", lambda: None),
@@ -94,6 +95,12 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
         ("topic removed", lambda: (topics / "naval.yaml").unlink()),
         # The essay without a title line takes its title from essays.yaml, and routing reads it.
         ("essay metadata", _edit(seeds / "essays.yaml", "title: Military Diplomacy and Foreign", "title: Peacekeeping and Foreign")),
+        # An editor's decision (content/filings.yaml) changes where a section is filed; removing it leaves the router's answer.
+        (
+            "decision",
+            _edit(decided, "strategic-partnerships: {topics: [alliances]", "strategic-partnerships: {topics: [alliances, soft-power]"),
+        ),
+        ("decision removed", _edit(decided, "  military-diplomacy-and-nation-building#opening:", "  removed-essay#opening:")),
         ("all undone", lambda: peace.write_text(original, encoding="utf-8")),
     ]
     cache = BuildCache(keep=True)
