@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..match import Hit, TermMatcher, canonical
 from ..text import fold
@@ -57,11 +58,8 @@ class Filing:
     # What stages.decide settles, for a section: the router's own answer ("proposed"), and whether
     # the published topics are an editor's decision, the router's sure answer, or held for review.
     proposed: list[str] = field(default_factory=list)
-    state: str = "router"  # router | decided | review
+    state: Literal["router", "decided", "review"] = "router"
     changed: str = ""  # for a decided section the router or the text would now treat otherwise: what changed
-
-
-CONFIDENCE = ("filed", "not filed", "review")
 
 
 def confidence(filing: Filing) -> dict[str, tuple[str, str]]:
@@ -213,6 +211,7 @@ def _file_section(
     named = [k for k, v in body.items() if v >= TEXT_WEIGHT]
     sole = len(named) == 1 and not head  # one topic only: a single mention is enough if it meets the density bar
     opening = section.heading is None  # ``about`` holds the topics its title names
+    rule: dict[str, str] = {}  # topic -> which rule decided it, for the review rules (reasons are for people)
     for slug in sorted(scores.keys() | pinned | (about.keys() if opening else set())):
         n_text = body.get(slug, 0)
         need = MIN_BODY_HITS * (1 if slug in about or not framing else FRAME_OTHER)
@@ -221,10 +220,11 @@ def _file_section(
         elif slug in pinned:
             filing.reasons[slug] = "pinned in the topic file"
         elif head.get(slug):
-            filing.reasons[slug] = "named in the heading"
+            filing.reasons[slug], rule[slug] = "named in the heading", "heading"
         elif opening and slug in about:
-            filing.reasons[slug] = f"{about[slug]}: an opening introduces what the title names"
+            filing.reasons[slug], rule[slug] = f"{about[slug]}: an opening introduces what the title names", "opening"
         elif sole and not framing and TEXT_WEIGHT <= n_text < need and n_text / filing.words >= MIN_DENSITY:
+            rule[slug] = "single"
             filing.reasons[slug] = (
                 f"text weight {n_text:g}: the only topic a short section ({filing.words} words) names, at least 1 per {1 / MIN_DENSITY:g}"
             )
@@ -234,50 +234,50 @@ def _file_section(
                 why += " (an opening or closing, for a topic its essay is not about)"
             elif sole and not framing and n_text >= TEXT_WEIGHT:
                 why += f" (the only topic named, but thinner than 1 per {1 / MIN_DENSITY:g} words in {filing.words})"
+                rule[slug] = "single, too thin"
             filing.unfiled[slug] = why
         elif n_text / filing.words < MIN_DENSITY:
             filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
         elif scores[slug] < MIN_SHARE * best:
             filing.unfiled[slug] = f"score {scores[slug]:g} below {MIN_SHARE:.0%} of the strongest topic's {best:g}"
         elif framing and slug in about:
-            filing.reasons[slug] = f"{about[slug]}, text weight {n_text:g}, at least {need:g}"
+            filing.reasons[slug], rule[slug] = f"{about[slug]}, text weight {n_text:g}, at least {need:g}", "text"
         else:
+            rule[slug] = "text"
             filing.reasons[slug] = f"text weight {n_text:g}, at least {need:g} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
-    _review(filing, head, body, opening, pinned | excluded)
+    _review(filing, head, body, rule)
     return filing
 
 
-def _review(filing: Filing, head: dict[str, float], body: dict[str, float], opening: bool, ruled: set[str]) -> None:
-    """Mark the topics whose evidence is borderline, so an editor reads the section before it is filed.
+def _review(filing: Filing, head: dict[str, float], body: dict[str, float], rule: dict[str, str]) -> None:
+    """Mark the topics whose evidence is borderline, so an editor reads the section before it is filed (or not).
 
-    The rules are the ones that caught the router's misagreements with the editors' labels best per
-    section shown (bench/review_eval.py measures them per labelled set; bench/ROUTING.md has the figures).
-    A topic pinned or excluded in a topic file is an editor's word already, never under review.
+    The rules are the candidates that caught the most of the router's disagreements with the editors'
+    labels per section shown (bench/review_rules.py chose them; bench/review_eval.py measures them per
+    labelled set; bench/ROUTING.md has the figures). A topic pinned or excluded in a topic file is an
+    editor's word already (it has no ``rule``), never under review.
     """
     leads = {slug: sum(n for (_f, where), n in ev.items() if where == "lead") for slug, ev in filing.evidence.items()}
     top = sorted((filing.scores.get(t, 0) for t in filing.topics), reverse=True)
     for slug in filing.topics:
-        why = filing.reasons[slug]
-        n_text = body.get(slug, 0)
-        if slug in ruled:
-            continue
-        if "the only topic a short section" in why:
+        kind, n_text, lead = rule.get(slug), body.get(slug, 0), leads.get(slug, 0)
+        if kind == "single":
             filing.review[slug] = f"a single mention ({n_text:g}) filed it: the only topic the section names"
-        elif opening and "an opening introduces" in why:
+        elif kind == "opening":
             filing.review[slug] = "an opening, filed because the essay's title names the topic"
-        elif head.get(slug) and n_text < TEXT_WEIGHT:
+        elif kind == "heading" and n_text < TEXT_WEIGHT:
             filing.review[slug] = "named only in the heading"
-        elif not head.get(slug) and n_text < MIN_BODY_HITS + 0.5 and "text weight" in why:
+        elif kind == "text" and n_text < MIN_BODY_HITS + 0.5:
             filing.review[slug] = f"text weight {n_text:g}, near the bar of {MIN_BODY_HITS:g}"
-        elif not head.get(slug) and leads.get(slug, 0) <= 1 and n_text - LEAD_WEIGHT * leads.get(slug, 0) < TEXT_WEIGHT:
+        elif kind == "text" and lead <= 1 and n_text - LEAD_WEIGHT * lead < TEXT_WEIGHT:
             filing.review[slug] = "a single mention, in a paragraph's opening sentence"
-        elif len(top) > 1 and (filing.scores.get(slug, 0) < top[0] or top[0] == top[1]) and not head.get(slug):
+        elif kind == "text" and len(top) > 1 and (filing.scores.get(slug, 0) < top[0] or top[0] == top[1]):
             filing.review[slug] = (
                 f"one of {len(top)} topics filed, not clearly the strongest (score {filing.scores.get(slug, 0):g} of {top[0]:g})"
             )
-    for slug, why in filing.unfiled.items():
-        if slug not in ruled and "the only topic named, but thinner" in why:
+    for slug, kind in rule.items():
+        if kind == "single, too thin":
             filing.review[slug] = f"a single mention in a long section ({filing.words} words): the only topic it names"
 
 
@@ -308,11 +308,12 @@ def route(
             fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{ids[i]}" if ids else ""), title, about))
             if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
                 about = {**{k: "its essay's opening is filed under it" for k in fl[0].topics}, **about}
+        # A section filed under nothing in an essay whose title names a topic: about it in words no term holds?
         titled = {h.key for h in matcher.finditer(title.title)}
         for f in fl:
-            if not f.topics and not f.review:  # a section naming nothing in an essay whose title names a topic
+            if not f.topics and not f.review:
                 for slug in sorted(titled - {k for k, v in f.unfiled.items() if v.startswith("excluded")}):
-                    f.review[slug] = "no topic named, in an essay whose title names this one"
+                    f.review[slug] = "filed under nothing, in an essay whose title names this topic"
         filings[e.slug] = fl
         for i, f in enumerate(fl):
             for slug in f.topics:
