@@ -321,3 +321,12 @@ def test_review_queue_holds_its_measured_figures(group: str, monkeypatch: pytest
 
     n, not_shown, agree, _ = measure(dataset()[group])
     assert not_shown / n >= REVIEW_FLOOR[group][0] and agree / not_shown >= REVIEW_FLOOR[group][1], (n, not_shown, agree)
+
+
+def test_require_decisions_stops_the_build_while_a_section_waits(project: Path) -> None:
+    """With require_decisions, the build refuses a site whose sections wait for review, naming them; decided, it builds."""
+    pipeline.run(project / "content", project / "seeds", require_decisions=True)  # every seed section decided
+    (project / "content" / DECISIONS_FILE).unlink()
+    with pytest.raises(ContentError) as exc:
+        pipeline.run(project / "content", project / "seeds", require_decisions=True)
+    assert any(p.field == "military-diplomacy-and-nation-building#opening" and p.severity == "error" for p in exc.value.problems)
