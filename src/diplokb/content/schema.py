@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..text import MAX_SLUG_BYTES
+from .dates import ONGOING
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class CaseStudy:
 
     @property
     def ongoing(self) -> bool:
-        return self.years.rstrip().lower().endswith("present")
+        return bool(ONGOING.search(self.years))  # as the timeline reads it: "1999-ongoing" needs as_of too
 
 
 @dataclass(frozen=True)

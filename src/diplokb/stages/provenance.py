@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..content.dates import Finding
 from ..content.essay import Essay
 from ..content.schema import _YEAR, CaseStudy, Nearest, Topic, did_you_mean
 from ..content.yamlsafe import Node, SequenceNode, pos
@@ -215,7 +217,7 @@ def check_references(
             continue  # the essay is there but could not be read: that is reported already
         if essay not in by_essay:
             line, col = pos(enode)
-            report.error(cs.path, line, col, f"{fld}.essay", f"no essay named `{essay}`{did_you_mean(essay, set(by_essay))}")
+            report.error(cs.path, line, col, f"{fld}.essay", f"no essay named `{essay}`{_essay_hint(essays, cs.source.quote, quotes)}")
             continue
         found = locate_quote(by_essay[essay], cs.source.quote, quotes)
         if found is None:
@@ -254,6 +256,41 @@ def _check_sections(essays: list[Essay], ids: _Sections, refs: Refs, report: Rep
             f"`{text}` names no section of any essay: expected a heading as an essay writes it, or `essay#section`"
             f" as in the essay page's address (`diplokb route --explain` shows each section's){hint}",
         )
+
+
+def _essay_hint(essays: list[Essay], quote: str, quotes: dict[str, QuoteIndex] | None) -> str:
+    """ "did you mean" for a source naming no essay: the essay that holds the quote (a renamed essay keeps its
+    text), never merely the closest name, which after a rename is the other essay."""
+    holding = [e.slug for e in essays if locate_quote(e, quote, quotes) is not None]
+    if len(holding) == 1:
+        return f"; the quote is in essay `{holding[0]}`: did you mean `{holding[0]}`?"
+    return f"; the quote is in {len(holding)} essays: {', '.join(f'`{h}`' for h in holding)}" if holding else "; the quote is in no essay"
+
+
+def stale_meta(
+    report: Report, path: str, keys: dict[str, Node], titles: dict[str, str], essays: list[Essay], failed: frozenset[str]
+) -> None:
+    """Warn of an ``essays.yaml`` entry naming no essay (``failed``: essays there but unreadable, reported already),
+    with the essay it most likely was, renamed: the one essay with the entry's title, else the one that has
+    neither a title line nor an entry. (A name merely close to another essay's is no evidence.)"""
+    slugs = {e.slug for e in essays}
+    for key, knode in keys.items():
+        if key in slugs or key in failed:
+            continue
+        title = titles.get(key, "")
+        same = [e.slug for e in essays if e.title and title and fold(e.title) == fold(title)]
+        bare = [e.slug for e in essays if not e.title and e.slug not in keys]
+        hint = same if len(same) == 1 else bare if len(bare) == 1 and not same else []
+        was = f"; if `{hint[0]}.txt` is that essay renamed, rename this entry to `{hint[0]}`" if hint else ""
+        line, col = pos(knode)
+        report.warn(path, line, col, str(knode.value), f"no essay `{knode.value}.txt` in this folder: this entry names nothing{was}")
+
+
+def dated(report: Report, path: str, node: Node, fld: str, found: Sequence[Finding | None]) -> bool:
+    """Report what :mod:`content.dates` found wrong with a date, at its node; True if any of it is an error."""
+    for severity, msg in filter(None, found):
+        (report.error if severity == "error" else report.warn)(path, *pos(node), fld, msg)
+    return any(f is not None and f[0] == "error" for f in found)
 
 
 class _Sections:
