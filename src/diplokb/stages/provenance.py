@@ -16,7 +16,7 @@ from ..content.schema import _YEAR, CaseStudy, Nearest, Topic, did_you_mean
 from ..content.yamlsafe import Node, SequenceNode, pos
 from ..errors import Report
 from ..match import canonical
-from ..text import fold, normalize_quote, slugify
+from ..text import content_words, fold, normalize_quote, slugify, stem
 from ..urls import section_ids, section_ref
 
 
@@ -231,7 +231,71 @@ def check_references(
             )
             continue
         resolved.setdefault(id(cs), {})["source"] = replace(cs.source, essay=essay, line=found[0], section=found[1])
+        if not quote_names_case(cs, cs.source.quote):
+            line, col = pos(qnode)
+            report.warn(
+                cs.path,
+                line,
+                col,
+                f"{fld}.quote",
+                f"case study `{cs.name}`: the quote names none of its name's words, actors or places;"
+                " quote the sentence that names the case (or leave `source:` out and rest it on references)",
+            )
     return resolved
+
+
+# Words that name a kind of case, not which one: a quote about some other mission has them too.
+_GENERIC = frozenset(
+    stem(w)
+    for w in [
+        "mission",
+        "operation",
+        "exercise",
+        "programme",
+        "program",
+        "treaty",
+        "agreement",
+        "accord",
+        "force",
+        "initiative",
+        "partnership",
+        "cooperation",
+        "joint",
+        "united",
+        "nations",
+        "international",
+        "military",
+        "peacekeeping",
+        "training",
+        "support",
+        "assistance",
+        "relief",
+        "campaign",
+        "intervention",
+        "deployment",
+        "war",
+        "conflict",
+        "crisis",
+        "summit",
+        "dialogue",
+        "visit",
+    ]
+)
+
+
+def quote_names_case(cs: CaseStudy, quote: str) -> bool:
+    """Whether ``quote`` names the case: one of its actors or places, or a word of its name that tells it from
+    others of its kind ("Sudan" in "UN Mission in South Sudan", not "mission"). A case with nothing to look
+    for (a name of generic words only, no actors or places) passes: there is nothing to judge by."""
+    said = f" {' '.join(_NAME_WORDS.findall(fold(quote)))} "
+    names = [" ".join(_NAME_WORDS.findall(fold(n))) for n in [*cs.actors, *cs.places]]
+    if any(n and f" {n} " in said for n in names):
+        return True
+    words = {w for w in content_words(cs.name) if w not in _GENERIC}
+    return bool(words & set(content_words(quote))) or not (words or any(names))
+
+
+_NAME_WORDS = re.compile(r"\w+")
 
 
 def _check_sections(essays: list[Essay], ids: _Sections, refs: Refs, report: Report, unreadable: set[str]) -> None:
