@@ -317,6 +317,7 @@ def test_misspelt_pins_compare_few_candidates(project: Path, monkeypatch: pytest
     import difflib
 
     from bench.pathological import essay_headings
+
     from diplokb import pipeline
 
     (project / "seeds/many.txt").write_text(essay_headings(3000), encoding="utf-8")
@@ -355,7 +356,7 @@ def _problems(project: Path) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize(
     ("extra", "line"),
-    [(f"{FR}:\n  title: Again\n", 7), (f"Military-Diplomacy-and-Foreign-Relations:\n  title: Cased\n", 7)],
+    [(f"{FR}:\n  title: Again\n", 7), ("Military-Diplomacy-and-Foreign-Relations:\n  title: Cased\n", 7)],
 )
 def test_essays_yaml_duplicate_keys_refused(project: Path, extra: str, line: int) -> None:
     """Issue case 15: an essay named twice in essays.yaml (or twice under names that make one page) is an error with both lines."""
