@@ -20,6 +20,7 @@ import yaml
 from diplokb.commands import cli, new
 from diplokb.content.yamlsafe import compose
 from diplokb.errors import ContentError
+from diplokb.match import TermMatcher
 from diplokb.text import UniqueSlugs
 
 FR = "military-diplomacy-and-foreign-relations"
@@ -266,7 +267,7 @@ def test_title_echo_reads_words_near_each_mention(monkeypatch: pytest.MonkeyPatc
         return real(text)
 
     monkeypatch.setattr(route_mod, "_words", counting)
-    matcher = route_mod.TermMatcher([("peacekeeping", "peacekeeping"), ("alliance", "alliances")])
+    matcher = TermMatcher([("peacekeeping", "peacekeeping"), ("alliance", "alliances")])
     for reps in (100, 1000):
         read["chars"] = 0
         title = " ".join(["Peacekeeping and alliances in the long run"] * reps)
