@@ -3,6 +3,7 @@
     python bench/pathological.py                     # every shape at 1,000 and 10,000 units
     python bench/pathological.py --n 500 --shapes headings,numbered
     python bench/pathological.py --profile headings  # cProfile of the 10x run of one shape
+    python bench/pathological.py --build --shapes bare   # also a whole `mkdocs build` at 1x and 10x
 
 Each shape is generated at ``n`` and ``10 n`` units into a copy of the seed project (its topics,
 its essays and one extra essay or topic file), and the pipeline runs in this process stage by stage:
@@ -23,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,6 +81,7 @@ SHAPES = [*ESSAYS, "pins"]
 
 def make_project(root: Path, shape: str, n: int) -> Path:
     """A copy of the seed project with the shape's essay (or topic file) added."""
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "seeds", root / "seeds")
     if shape == "pins":
@@ -123,11 +127,25 @@ def run_stages(root: Path) -> dict[str, float]:
     return times
 
 
-def measure(shape: str, n: int, profile: bool = False) -> dict[str, float]:
+def mkdocs_build(root: Path) -> float:
+    """Seconds for the whole ``mkdocs build`` (the plugin and Material) of the project, in a child process."""
+    t0 = time.perf_counter()
+    res = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    )
+    if res.returncode != 0:
+        raise SystemExit(f"mkdocs build failed in {root}:\n{res.stderr[-2000:]}")
+    return time.perf_counter() - t0
+
+
+def measure(shape: str, n: int, profile: bool = False, build: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix=f"patho-{shape}-") as tmp:
         root = make_project(Path(tmp), shape, n)
         if not profile:
-            return run_stages(root)
+            times = run_stages(root)
+            if build and "refused" not in times:
+                times["mkdocs build"] = mkdocs_build(root)
+            return times
         prof = cProfile.Profile()
         prof.enable()
         times = run_stages(root)
@@ -138,13 +156,14 @@ def measure(shape: str, n: int, profile: bool = False) -> dict[str, float]:
 
 def fmt_row(shape: str, n: int, a: dict[str, float], b: dict[str, float]) -> str:
     cells = []
-    for stage in ("parse", "check", "route+link", "render"):
+    for stage in ("parse", "check", "route+link", "render", *(["mkdocs build"] if "mkdocs build" in b else [])):
         if stage in a and stage in b:
             ratio = b[stage] / a[stage] if a[stage] > 0.001 else float("nan")
             cells.append(f"{a[stage]:.3f} / {b[stage]:.3f} s ({ratio:.1f}x)")
         else:
             cells.append("refused" if "refused" in b else "-")
-    total_a, total_b = sum(v for k, v in a.items() if k != "refused"), sum(v for k, v in b.items() if k != "refused")
+    total_a = sum(v for k, v in a.items() if k not in ("refused", "mkdocs build"))
+    total_b = sum(v for k, v in b.items() if k not in ("refused", "mkdocs build"))
     cells.append(f"{total_a:.2f} / {total_b:.2f} s (**{total_b / total_a:.1f}x**)")
     return f"| {shape} | {n:,} / {10 * n:,} | " + " | ".join(cells) + " |"
 
@@ -154,15 +173,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1000, help="units at 1x (default 1,000); 10x is ten times that")
     ap.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
     ap.add_argument("--profile", metavar="SHAPE", help="cProfile the 10x run of one shape instead")
+    ap.add_argument("--build", action="store_true", help="also time a whole `mkdocs build` of each project (a column after render)")
     args = ap.parse_args(argv)
     if args.profile:
         print(measure(args.profile, 10 * args.n, profile=True))
         return 0
-    print("| shape | units 1x / 10x | parse | check | route + link | render | all stages |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    extra = " mkdocs build |" if args.build else ""
+    print(f"| shape | units 1x / 10x | parse | check | route + link | render |{extra} pipeline stages |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |" + (" ---: |" if args.build else "") + " ---: |")
     for shape in args.shapes.split(","):
-        a = measure(shape, args.n)
-        b = measure(shape, 10 * args.n)
+        a = measure(shape, args.n, build=args.build)
+        b = measure(shape, 10 * args.n, build=args.build)
         print(fmt_row(shape, args.n, a, b), flush=True)
     return 0
 
