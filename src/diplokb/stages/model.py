@@ -1,9 +1,8 @@
 """Stage 2, model: topic YAML -> validated :class:`Topic` and :class:`CaseStudy` objects.
 
 The fields are defined once, in :mod:`diplokb.content.schema`; this module walks a file's composed YAML
-against them, and :mod:`diplokb.stages.provenance` checks what points elsewhere (quotes, topics). Every
-problem in a file is collected and reported as ``path:line:col: field: message``.
-"""
+against them, :mod:`diplokb.stages.provenance` checks what points elsewhere (quotes, topics) and :mod:`diplokb.stages.plausible`
+what cannot be true (dates). Every problem in a file is collected and reported as ``path:line:col: field: message``."""
 
 from __future__ import annotations
 
@@ -41,7 +40,8 @@ from ..content.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind
 from ..errors import ContentError, Problem, Report
 from ..text import slugify
 from .parse import Essay
-from .provenance import Refs, check_citations, check_references, check_sourced, dated, locate_quote, stale_meta, unstated_facts
+from .plausible import dated, stale_meta
+from .provenance import Refs, check_citations, check_references, check_sourced, locate_quote, unstated_facts
 
 
 class _Walker:
