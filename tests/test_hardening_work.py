@@ -81,10 +81,12 @@ def test_new_case_study_on_any_line_breaks(project: Path, how: str, separator: s
     before = path.read_bytes()
     old = _as_data(compose(str(path), before.decode("utf-8")))
     if filled:
-        new.add_case_study(path, name="AU peacekeeping", essay=FR, quote=AU_QUOTE, seeds_dir=project / "seeds")
+        line = new.add_case_study(path, name="AU peacekeeping", essay=FR, quote=AU_QUOTE, seeds_dir=project / "seeds")
     else:
-        new.add_case_study(path)
+        line = new.add_case_study(path)
     after = path.read_bytes()
+    said = new._lines(after.decode("utf-8"))[line - 1][0].lstrip()  # the line it reports, as YAML and editors count lines
+    assert said.startswith('- name: "AU peacekeeping"' if filled else "# --- new case study")
     added = _inserted(before, after)
     data = _as_data(compose(str(path), after.decode("utf-8")))
     assert isinstance(old, dict) and isinstance(data, dict)
@@ -96,6 +98,24 @@ def test_new_case_study_on_any_line_breaks(project: Path, how: str, separator: s
         assert data == old and b"# --- new case study" in added
     usual = {"cr": b"\r", "crlf": b"\r\n"}.get(how, b"\n")
     assert added.count(usual) == added.count(b"\n" if usual == b"\r\n" else usual)  # written with the file's own breaks
+
+
+@pytest.mark.parametrize(
+    "text", ["title: Naval\nsummary: Navies.\nterms: [port visit]", "title: Naval\r\nsummary: Navies.\r\nterms: [x]\r\n", ""]
+)
+@pytest.mark.parametrize("filled", [True, False])
+def test_new_case_study_without_the_key_reports_its_line(project: Path, text: str, filled: bool) -> None:
+    """A file without `case_studies:` (ending in a line break or not) gets the key and the entry; the line reported is the entry's."""
+    path = project / "content/topics/naval.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    if filled:
+        line = new.add_case_study(path, name="AU peacekeeping", essay=FR, quote=AU_QUOTE, seeds_dir=project / "seeds")
+    else:
+        line = new.add_case_study(path)
+    after = path.read_bytes()
+    assert after.startswith(text.encode("utf-8"))
+    said = new._lines(after.decode("utf-8"))[line - 1][0]
+    assert said.startswith('  - name: "AU peacekeeping"' if filled else "# --- new case study"), (line, after)
 
 
 def test_new_case_study_refuses_where_it_cannot_tell(project: Path) -> None:

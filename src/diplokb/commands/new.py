@@ -174,7 +174,7 @@ def add_case_study(
         nl = _usual_break(lines)
         prefix = "" if not text or text.endswith(_BREAKS) else nl
         new = text + prefix + ("case_studies:" + nl if active else "") + _indent(body, 2 if active else 0).replace("\n", nl)
-        start_line = len(lines) - (1 if text.endswith(_BREAKS) else 0) + (1 if prefix else 0) + 1 + (1 if active else 0)
+        start_line = (len(lines) - 1) + (1 if prefix else 0) + 1 + (1 if active else 0)  # (len(lines) - 1: the breaks in the text)
     elif isinstance(cs_val, SequenceNode) and cs_val.value and not cs_val.flow_style:
         indent = cs_val.start_mark.column
         last = cs_val.value[-1]
