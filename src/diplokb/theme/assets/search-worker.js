@@ -67,12 +67,13 @@
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
-  // The query's words, each as typed and as stemmed; stop words are left out.
+  // The query's words, each lowercased, as typed and as stemmed; stop words are left out.
   function terms(text) {
     var out = [];
-    words(text.replace(/["+~^:*]/g, " ")).forEach(function (w) {
+    text.replace(/["+~^:*]/g, " ").split(separator).filter(Boolean).forEach(function (typed) {
+      var w = typed.toLowerCase();
       var s = stem(w);
-      if (s && !out.some(function (t) { return t.stem === s; })) out.push({ word: w, stem: s });
+      if (s && !out.some(function (t) { return t.stem === s; })) out.push({ word: w, typed: typed, stem: s });
     });
     return out;
   }
@@ -119,7 +120,7 @@
           }
           // As typed where missing ("Missing: Marshall"); typed and stemmed where found, for
           // Material's highlighting on the page opened (?h=embassy embassi finds both words).
-          named[t ? (found && t.word !== t.stem ? t.word + " " + t.stem : t.word) : key] = found;
+          named[t ? (!found ? t.typed : t.word !== t.stem ? t.word + " " + t.stem : t.word) : key] = found;
         });
         item.terms = named;
         var doc = docs.get(item.location);

@@ -20,6 +20,7 @@
     if (!p) {
       p = document.createElement("p");
       p.className = "kb-search-note";
+      p.setAttribute("role", "status"); // read out when it appears, as the results change under the box
       meta.insertAdjacentElement("afterend", p);
     }
     p.textContent = "No page has all of \u201c" + m.data.diplokb.query + "\u201d; showing pages with some.";
