@@ -20,7 +20,7 @@
   var here = self.document ? document.currentScript.src : self.location.href;
   var material = new URL(new URL(here).searchParams.get("material"), here).href;
   var separator = /[\s\-]+/;
-  var docs = new Map(); // location -> {title, text}, for phrases
+  var docs = new Map(); // location -> Material's document, for phrases
   var surface = new Map(); // stem -> a word of a title, for Material's suggestions
   var query = "";
   var handlers = [];
@@ -57,6 +57,10 @@
       });
       return q;
     };
+  }
+
+  function plain(html) {
+    return String(html || "").replace(/<[^>]*>/g, " ");
   }
 
   function words(text) {
@@ -124,7 +128,7 @@
         });
         item.terms = named;
         var doc = docs.get(item.location);
-        var p = re && k === n && doc && re.test(doc.title + " " + doc.text) ? 1 : 0;
+        var p = re && k === n && doc && re.test(plain(doc.title) + " " + plain(doc.text)) ? 1 : 0;
         item.kb = [k, Math.round(weight * 100), p, item.score];
       });
       group.sort(function (a, b) { return compare(b.kb, a.kb); });
@@ -153,9 +157,8 @@
     docs.clear();
     surface.clear();
     index.docs.forEach(function (d) {
-      var title = String(d.title || "").replace(/<[^>]*>/g, "");
-      docs.set(d.location, { title: title, text: String(d.text || "").replace(/<[^>]*>/g, " ") });
-      words(title).forEach(function (w) {
+      docs.set(d.location, d);
+      words(plain(d.title)).forEach(function (w) {
         var s = stem(w);
         if (s && !surface.has(s)) surface.set(s, w);
       });
