@@ -71,13 +71,18 @@
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
-  // The query's words, each lowercased, as typed and as stemmed; stop words are left out.
+  // The query's words, each lowercased, as typed and as stemmed; stop words and words the reader
+  // excluded ("-Kosovo") are left out, and a field named in lunr's way ("title:") is not a word.
   function terms(text) {
     var out = [];
-    text.replace(/["+~^:*]/g, " ").split(separator).filter(Boolean).forEach(function (typed) {
-      var w = typed.toLowerCase();
-      var s = stem(w);
-      if (s && !out.some(function (t) { return t.stem === s; })) out.push({ word: w, typed: typed, stem: s });
+    text.split(/\s+/).forEach(function (part) {
+      if (/^-/.test(part)) return;
+      part = part.replace(/^(?:title|text|tags):/i, "").replace(/[~^]\d*$/, "").replace(/["+~^:*]/g, " ");
+      part.split(separator).filter(Boolean).forEach(function (typed) {
+        var w = typed.toLowerCase();
+        var s = stem(w);
+        if (s && !out.some(function (t) { return t.stem === s; })) out.push({ word: w, typed: typed, stem: s });
+      });
     });
     return out;
   }
