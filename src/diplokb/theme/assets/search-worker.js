@@ -7,9 +7,10 @@
  *    and Material's reading of the query go through).
  * 2. Pages holding every word first. Material ranks by score alone, so a page matching one common
  *    word of the query in its title ("plan" of "Marshall Plan") came before pages holding them all.
- *    Results are ordered by how many of the query's words a section holds, then how many its page
- *    holds, then by a phrase, then by Material's score; when no page holds them all, the result says
- *    so (`diplokb.partial`), for the note that search.js shows.
+ *    Results are ordered by how many of the query's words a section holds, then how rare those words
+ *    are, how many its page holds, whether it holds them as a phrase, and last Material's score (where
+ *    a word in a title or heading counts a thousand times one in the text); when no page holds them
+ *    all, the result says so (`diplokb.partial`), for the note that search.js shows.
  *
  * Material's worker is named in this file's address (?material=...), as the theme's base.html gives it.
  * It runs as a Web Worker, or in the iframe of the offline copy's iframe-worker shim (from file://),
