@@ -46,6 +46,18 @@
   }
 
   function patch() {
+    // The stemmer remembers the words it stemmed: an index stems every word of every page, most of
+    // them many times over (a third more indexing time at x100 without this, a few percent with it).
+    var porter = lunr.stemmer;
+    var stems = new Map();
+    var once = function (s) {
+      var r = stems.get(s);
+      if (r === undefined) stems.set(s, (r = porter(new lunr.Token(s, {})).toString()));
+      return r;
+    };
+    lunr.stemmer = function (token) { return token.update(once); };
+    lunr.stemmer.label = porter.label; // the pipeline's registered name, as the one it replaces
+    lunr.Pipeline.registeredFunctions[porter.label] = lunr.stemmer;
     var parse = lunr.QueryParser.prototype.parse;
     lunr.QueryParser.prototype.parse = function () {
       var q = parse.apply(this, arguments);
