@@ -179,6 +179,17 @@ def test_names_the_site_does_not_hold_are_said_so(page: object, server: object, 
     assert groups and holds(groups[0], held), groups
 
 
+def test_type_ahead_suggests_words_not_stems(page: object, server: object) -> None:
+    """Material's suggestion completes a half-typed word with a word of a title ("alliances"), not its stem ("allianc")."""
+    page.goto(server.url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.locator(".md-search-result__meta").filter(has_text="Type to start searching").wait_for()
+    box.press_sequentially("allian", delay=10)
+    page.wait_for_function("() => document.querySelector('.md-search__suggest').textContent.trim() !== ''")
+    assert page.locator(".md-search__suggest").text_content() == "alliances"
+
+
 def test_navigation_blocks_stay_out_of_the_index(site_dir: Path) -> None:
     """Graphs, link lists, fact tables and copies of essay passages are not indexed; the index stays small."""
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
