@@ -201,8 +201,7 @@ def test_navigation_blocks_stay_out_of_the_index(site_dir: Path) -> None:
     for d in docs:
         assert "Fact Details" not in d["text"], f"{d['location']}: a fact table in the index"
         assert "Filed under" not in d["text"] and "Mentioned in" not in d["text"], f"{d['location']}: a link list in the index"
-        # A topic page's own references are its text, as a case study's are; any other section is a copy.
-        if d["location"].startswith("topics/") and "#" in d["location"] and not d["location"].endswith("#references"):
+        if d["location"].startswith("topics/") and "#" in d["location"]:
             pytest.fail(f"{d['location']}: a topic page's copy of an essay passage is indexed")
     graph = [d for d in docs if d["location"].startswith("graph/")]
     assert all(len(d["text"]) < 400 for d in graph), "graph labels in the index"
