@@ -72,7 +72,7 @@ def topic(r: Context, slug: str) -> Page:
     # Sections filed here are all on this page already; "Mentioned in" lists the others.
     out += r.backlinks(p, p, shown={kb.section_key(e, i) for e, i in filed})
     if t.references:
-        out += [Heading(2, "References", "references"), references(t.references)]
+        out += [Heading(2, "References", "references", nosearch=True), references(t.references)]  # (the Bibliography page is indexed)
     return Page.of(p, t.title, without_markers(t.summary), out)
 
 
