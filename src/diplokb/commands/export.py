@@ -7,6 +7,13 @@ configuration with the plugin's part done in advance (the navigation, its theme 
 hand-written pages and their files. It is the baseline the benchmarks measure the plugin against,
 and a way to publish the site without the plugin.
 
+The same ``DIR`` builds with Zensical, Material's successor (``zensical build -f DIR/zensical.yml``):
+``zensical.yml`` inherits ``mkdocs.yml`` and changes only the theme folder, ``DIR/theme-zensical/``,
+which holds the templates and files of ours that suit Zensical's own theme (``main.html`` and the
+assets; the others are copies of Material 9.8's templates, whose files Zensical does not ship), and,
+for an export without directory URLs, switches on Zensical's offline plugin. This module is the one
+place that knows either renderer's configuration.
+
 Also the one safe reader of ``mkdocs.yml`` (:func:`read_mkdocs_yml`): no MkDocs import, no code run.
 """
 
@@ -22,12 +29,20 @@ import yaml
 
 from ..assets import CSS, JS, THEME_DIR
 from ..content.inputs import links_out
+from ..render.markup import yaml_str
 from ..render.nav import hidden_pages
+from ..render.pagemeta import FRONT_MATTER, lead
 
 # Plugins whose work the export has already done, or that only make sense with the plugin's build.
 DROPPED_PLUGINS = {"diplokb", "offline", "privacy", "material/offline", "material/privacy"}
 # Settings naming files relative to mkdocs.yml that the export does not carry over.
 DROPPED_KEYS = ("hooks", "watch", "site_dir", "INHERIT")
+ZENSICAL_CONFIG = "zensical.yml"
+ZENSICAL_THEME = "theme-zensical"
+# What of the plugin's theme folder Zensical's theme takes: main.html is written in the Jinja that
+# MiniJinja accepts too; base.html, 404.html and partials/ are Material 9.8's own templates with fixes,
+# which would replace Zensical's and name stylesheets and scripts that Zensical's theme does not have.
+ZENSICAL_THEME_FILES = ("main.html", "assets")
 
 
 @dataclass(frozen=True)
@@ -168,8 +183,8 @@ def write_export(
     if outside:
         raise ValueError("\n".join(str(p) for p in outside))
     notes: list[str] = []
-    docs, theme = out / "docs", out / "theme"
-    for d in (docs, theme):
+    docs, theme, ztheme = out / "docs", out / "theme", out / ZENSICAL_THEME
+    for d in (docs, theme, ztheme):
         if d.is_symlink() or d.is_file():
             d.unlink()
         elif d.exists():
@@ -186,6 +201,10 @@ def write_export(
     custom = base.get("custom_dir") if isinstance(base, dict) else None
     if isinstance(custom, str) and (config_dir / custom).is_dir():
         shutil.copytree(config_dir / custom, theme, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    _zensical_theme(theme, ztheme)
+    for rel in own:
+        if rel not in pages:
+            _describe(docs / rel)
     generated = {**pages}
     if knowledge_name:
         generated[knowledge_name] = knowledge
@@ -204,7 +223,67 @@ def write_export(
     hidden = hidden_pages(pages, site_nav)
     config, dropped = export_config(cfg, site_nav, hidden)
     (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
+    (out / ZENSICAL_CONFIG).write_text(dump_zensical_config(config), encoding="utf-8")
     return notes + dropped
+
+
+def build_commands(out: Path) -> str:
+    """How to build an export written into ``out``, with either renderer."""
+    return f"mkdocs build -f {out / 'mkdocs.yml'}, or zensical build -f {out / ZENSICAL_CONFIG}"
+
+
+def _zensical_theme(theme: Path, ztheme: Path) -> None:
+    """Zensical's theme folder: of the export's ``theme/``, what suits Zensical's own theme."""
+    ztheme.mkdir()
+    for name in ZENSICAL_THEME_FILES:
+        src = theme / name
+        if src.is_dir():
+            shutil.copytree(src, ztheme / name)
+        elif src.is_file():
+            shutil.copy2(src, ztheme / name)
+
+
+def zensical_config(config: dict[str, Any]) -> dict[str, Any]:
+    """``zensical.yml``: the export's ``mkdocs.yml`` (inherited, so the two cannot drift apart) with
+    Zensical's theme folder, Material's classic look (the stylesheet is written against it), and, where
+    pages link to ``.html`` files, Zensical's offline plugin (search inlined, readable from disk)."""
+    out: dict[str, Any] = {"INHERIT": "mkdocs.yml", "theme": {"custom_dir": ZENSICAL_THEME, "variant": "classic"}}
+    if config.get("use_directory_urls") is False:
+        out["plugins"] = [{"offline": {"enabled": True}}]  # appended to the inherited plugins
+    return out
+
+
+def dump_zensical_config(config: dict[str, Any]) -> str:
+    head = "# Written by `diplokb render --out`: `zensical build -f zensical.yml` builds the same site with Zensical.\n"
+    return head + yaml.dump(zensical_config(config), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _describe(path: Path) -> None:
+    """Give a copied hand-written page the description the plugin gives it (:func:`lead`), in its front
+    matter, when it has none: the theme takes it from there in either engine. The copy only; an
+    unreadable page or front matter is left as it is (MkDocs reports it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    m = FRONT_MATTER.match(text)
+    if m:
+        try:
+            meta = yaml.safe_load(m[1])
+        except yaml.YAMLError:
+            return
+        if not isinstance(meta, dict) or meta.get("description"):
+            return
+        body = text[m.end() :]
+    else:
+        body = text
+    found = lead(body)
+    if not found:
+        return
+    line = f"description: {yaml_str(found)}\n"
+    # After the opening line of the page's own front matter (it stays as the editor wrote it), or a new one.
+    text = text[: text.index("\n") + 1] + line + text[text.index("\n") + 1 :] if m else f"---\n{line}---\n{text}"
+    path.write_text(text, encoding="utf-8")
 
 
 def export(

@@ -10,8 +10,12 @@ CSL-JSON, and the page's references the same way. Every page carries JSON-LD
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
+
+import markdown
+from markupsafe import Markup
 
 from ..content.schema import Reference
 from ..urls import BROWSE, url_of
@@ -77,3 +81,25 @@ def _cite_html(r: Context, page: Page, item: dict[str, Any], refs: list[Referenc
     out.append(para(esc(note), "kb-meta"))
     # A div, not <details>: the citation is what a reader came for; it stays out of the search index.
     return '<div class="kb-cite" data-search-exclude="data-search-exclude">\n' + "\n".join(out) + "\n</div>"
+
+
+# A page's front matter as MkDocs reads it (mkdocs.utils.meta.YAML_RE).
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_FIRST_P = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+LEAD_LENGTH = 300
+
+
+def lead(body: str) -> str:
+    """A hand-written page's description when its front matter gives none: the first paragraph of its
+    Markdown ``body`` as text, cut at a word past 300 characters (as Jinja's ``truncate`` cuts), and
+    HTML-escaped as the generated pages' front matter is; "" for a paragraph of 20 characters or fewer.
+
+    Made here rather than in the theme, from the Markdown rather than the built page, so that the
+    plugin and the export (whose theme's Jinja has no string methods) give every build the same one."""
+    m = _FIRST_P.search(markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables"]))
+    text = " ".join(Markup(m[1]).striptags().split()) if m else ""  # striptags: what Jinja's filter does
+    if len(text) <= 20:
+        return ""
+    if len(text) > LEAD_LENGTH:
+        text = text[: LEAD_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    return attr(text)

@@ -43,6 +43,7 @@ from ..pipeline import run
 from ..render import markup
 from ..render.cite import SiteInfo
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
+from ..render.pagemeta import lead
 from . import searchindex
 from .pages import KbPage, attach_pages, link_chains, share_partials
 from .serving import ErrorBanner, FolderWatch
@@ -339,6 +340,15 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         files = self.generated.add(files, config, generated, hidden)
         attach_pages(files, config, self.output.pages)
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # A hand-written page's description, if its front matter has none: the export gives its copy
+        # the same one (the theme's Jinja has no string methods to take it from the page itself).
+        if not isinstance(page, KbPage) and not page.meta.get("description"):
+            found = lead(markdown)
+            if found:
+                page.meta["description"] = found
+        return markdown
 
     def _html(self, path: str, page: markup.Page) -> str:
         """A page's HTML, made once per page object (under serve a reused page is the very object it was)."""
