@@ -20,6 +20,8 @@ Also the one safe reader of ``mkdocs.yml`` (:func:`read_mkdocs_yml`): no MkDocs 
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,26 +204,33 @@ def write_export(
     if isinstance(custom, str) and (config_dir / custom).is_dir():
         shutil.copytree(config_dir / custom, theme, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     _zensical_theme(theme, ztheme)
+    # With directory URLs, a generated page goes into its address folder (topics/x.md as topics/x/index.md):
+    # its links are relative to its address, and Zensical reads a link as relative to the page's file
+    # (MkDocs leaves links in HTML alone), so the two agree only where the file sits at its address.
+    addressed = cfg.get("use_directory_urls", True) is not False
+    moved = {rel: address_file(rel) for rel in pages if addressed and address_file(rel) != rel}
     for rel in own:
         if rel not in pages:
             _describe(docs / rel)
+            _relink(docs / rel, rel, moved)
     generated = {**pages}
     if knowledge_name:
         generated[knowledge_name] = knowledge
     for rel, text in generated.items():
-        target = (docs / rel).resolve()
+        if (docs / rel).is_file():
+            notes.append(f"{rel}: the hand-written page is replaced by the generated page of the same name")
+            (docs / rel).unlink()
+        target = (docs / moved.get(rel, rel)).resolve()
         if not target.is_relative_to(docs):  # slugs are validated; this is the last line of defence
             raise ValueError(f"refusing to write outside {docs}: {rel}")
-        if target.is_file():
-            notes.append(f"{rel}: the hand-written page is replaced by the generated page of the same name")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     if site_nav is not None:  # as the plugin sets it: its own navigation, then the hand-written pages
         site_nav = site_nav + [p for p in own if p not in pages]
     # As the plugin files them: case studies are pages, reached from their topics, not from the navigation.
     # and, past a size, essays and topics, reached from their index pages.
-    hidden = hidden_pages(pages, site_nav)
-    config, dropped = export_config(cfg, site_nav, hidden)
+    hidden = [moved.get(p, p) for p in hidden_pages(pages, site_nav)]
+    config, dropped = export_config(cfg, _renamed(site_nav, moved) if site_nav is not None else None, hidden)
     (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
     (out / ZENSICAL_CONFIG).write_text(dump_zensical_config(config), encoding="utf-8")
     return notes + dropped
@@ -230,6 +239,49 @@ def write_export(
 def build_commands(out: Path) -> str:
     """How to build an export written into ``out``, with either renderer."""
     return f"mkdocs build -f {out / 'mkdocs.yml'}, or zensical build -f {out / ZENSICAL_CONFIG}"
+
+
+def address_file(rel: str) -> str:
+    """The file of a page in its address folder: ``topics/x.md`` -> ``topics/x/index.md`` (an index stays)."""
+    if not rel.endswith(".md") or rel == "index.md" or rel.endswith("/index.md"):
+        return rel
+    return rel[: -len(".md")] + "/index.md"
+
+
+def _renamed(nav: Any, moved: dict[str, str]) -> Any:
+    """The navigation with each moved page's file renamed."""
+    if isinstance(nav, str):
+        return moved.get(nav, nav)
+    if isinstance(nav, list):
+        return [_renamed(x, moved) for x in nav]
+    if isinstance(nav, dict):
+        return {k: _renamed(v, moved) for k, v in nav.items()}
+    return nav
+
+
+# A Markdown link's target, inline (`](target.md#a)`) or in a reference definition (`[id]: target.md`).
+_MD_LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s()<>#]+\.md)(?=[#)\s>]|$)", re.MULTILINE)
+
+
+def _relink(path: Path, rel: str, moved: dict[str, str]) -> None:
+    """A copied hand-written page's Markdown links to generated pages, pointed at their moved files (the
+    editor links ``topics/x.md``, the file the plugin generates); the copy only, other links as written."""
+    if not moved:
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    here = posixpath.dirname(rel)
+
+    def sub(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here, m[2]))
+        new = moved.get(target)
+        return m[1] + posixpath.relpath(new, here or ".") if new else m[0]
+
+    changed = _MD_LINK.sub(sub, text)
+    if changed != text:
+        path.write_text(changed, encoding="utf-8")
 
 
 def _zensical_theme(theme: Path, ztheme: Path) -> None:
