@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type information
 from markupsafe import Markup
 
 from ..content.schema import Reference

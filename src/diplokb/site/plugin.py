@@ -342,12 +342,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # A hand-written page's description, if its front matter has none: the export gives its copy
-        # the same one (the theme's Jinja has no string methods to take it from the page itself).
-        if not isinstance(page, KbPage) and not page.meta.get("description"):
-            found = lead(markdown)
-            if found:
-                page.meta["description"] = found
+        # A hand-written page's description where its front matter has none (the export's copy gets the same).
+        if not isinstance(page, KbPage) and not page.meta.get("description") and (found := lead(markdown)):
+            page.meta["description"] = found
         return markdown
 
     def _html(self, path: str, page: markup.Page) -> str:
