@@ -115,3 +115,8 @@ def site_url(key: str, directory_urls: bool = True) -> str:
     """Site-relative URL of ``page#anchor``, as exported in ``knowledge.json``."""
     page, _, anchor = key.partition("#")
     return url_of(page, directory_urls) + (f"#{anchor}" if anchor else "")
+
+
+def site_base(url: str | None) -> str:
+    """The site's address with a trailing slash, as citations and JSON-LD give page addresses ("" without one)."""
+    return url.rstrip("/") + "/" if url else ""

@@ -44,6 +44,7 @@ from ..render import markup
 from ..render.cite import SiteInfo
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
 from ..render.pagemeta import lead
+from ..urls import site_base
 from . import searchindex
 from .pages import KbPage, attach_pages, link_chains, share_partials
 from .serving import ErrorBanner, FolderWatch
@@ -92,11 +93,6 @@ class _Output:
     sources: dict[str, str]  # generated page -> the file behind it, relative to mkdocs.yml
     chains: list[list[str]]  # pages outside the navigation linked previous/next (an index page first)
     downloads: dict[str, str]  # the exports beside knowledge.json
-
-
-def _site_base(url: str | None) -> str:
-    """The site's address with a trailing slash, as citations and JSON-LD give page addresses ("" without one)."""
-    return (url or "").rstrip("/") + "/" if url else ""
 
 
 class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
@@ -155,7 +151,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     require_references=self.config.require_references,
                     cache=self.cache,
                     pages_dir=Path(here(Path(config.docs_dir))),
-                    site=SiteInfo(config.site_name, _site_base(config.site_url)),
+                    site=SiteInfo(config.site_name, site_base(config.site_url)),
                 )
         except (ContentError, OSError) as exc:  # OSError: a file that vanished or cannot be read, said as a problem too
             problems = exc.problems if isinstance(exc, ContentError) else [unreadable(exc)]
@@ -236,7 +232,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         search = config.plugins.get("material/search")
         if isinstance(page, KbPage) and search is not None and search.config.get("enabled", True):
             self._full_page[page.file.src_uri] = page.content or ""
-            made = self._entries(page) if _material_index(search, page) else None
+            made = self._entries(page) if searchindex.material_index(search, page) else None
             if made is None:
                 page.content = page.kb_page.search_html()
             else:
@@ -401,16 +397,3 @@ def _known_theme_dirs() -> tuple[str, ...]:
 
     dirs = (THEME_DIR, Path(material.__file__).parent, Path(mkdocs.__file__).parent / "templates")
     return tuple(os.path.realpath(d) + os.sep for d in dirs)
-
-
-def _material_index(search: Any, page: Page) -> bool:
-    """Material's search index, taking entries made here: its own entry format, no Chinese segmentation
-    (``jieba`` installed), no ``tags`` or ``search`` settings in the page's front matter."""
-    from material.plugins.search import plugin as material_search  # loaded with the plugin itself
-
-    return (
-        isinstance(getattr(getattr(search, "search_index", None), "entries", None), list)
-        and getattr(material_search, "jieba", None) is None
-        and "tags" not in page.meta
-        and "search" not in page.meta
-    )

@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass, field
 from html import escape, unescape
 from html.parser import attrfind_tolerant  # type: ignore[attr-defined]  # the parser's own attribute syntax
+from typing import Any
+
+from mkdocs.structure.pages import Page
 
 __all__ = ["entries"]
 
@@ -171,3 +174,16 @@ def entries(html: str, url: str, title: str) -> list[dict[str, str]] | None:
             where = f"{url}#{s.id}" if s.id else url
             out.append({"location": where, "title": "".join(s.title or [title]).strip(), "text": "".join(s.text).strip()})
     return out
+
+
+def material_index(search: Any, page: Page) -> bool:
+    """Material's search index, taking entries made here: its own entry format, no Chinese segmentation
+    (``jieba`` installed), no ``tags`` or ``search`` settings in the page's front matter."""
+    from material.plugins.search import plugin as material_search  # loaded with the plugin itself
+
+    return (
+        isinstance(getattr(getattr(search, "search_index", None), "entries", None), list)
+        and getattr(material_search, "jieba", None) is None
+        and "tags" not in page.meta
+        and "search" not in page.meta
+    )
