@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type information
 import yaml
 
 from ..assets import CSS, JS, THEME_DIR
@@ -329,7 +330,7 @@ def _describe(path: Path) -> None:
         body = text[m.end() :]
     else:
         body = text
-    found = lead(body)
+    found = lead(markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables"]))
     if not found:
         return
     line = f"description: {yaml_str(found)}\n"

@@ -14,7 +14,6 @@ import re
 from dataclasses import replace
 from typing import Any
 
-import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type information
 from markupsafe import Markup
 
 from ..content.schema import Reference
@@ -91,12 +90,12 @@ LEAD_LENGTH = 300
 
 def lead(body: str) -> str:
     """A hand-written page's description when its front matter gives none: the first paragraph of its
-    Markdown ``body`` as text, cut at a word past 300 characters (as Jinja's ``truncate`` cuts), and
+    HTML ``body`` as text, cut at a word past 300 characters (as Jinja's ``truncate`` cuts), and
     HTML-escaped as the generated pages' front matter is; "" for a paragraph of 20 characters or fewer.
 
-    Made here rather than in the theme, from the Markdown rather than the built page, so that the
-    plugin and the export (whose theme's Jinja has no string methods) give every build the same one."""
-    m = _FIRST_P.search(markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables"]))
+    Made here rather than in the theme, whose Jinja has no string methods in the second engine the
+    export builds with: the plugin gives it the built page, the export the page's Markdown converted."""
+    m = _FIRST_P.search(body)
     text = " ".join(Markup(m[1]).striptags().split()) if m else ""  # striptags: what Jinja's filter does
     if len(text) <= 20:
         return ""

@@ -337,11 +337,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         attach_pages(files, config, self.output.pages)
         return files
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A hand-written page's description where its front matter has none (the export's copy gets the same).
-        if not isinstance(page, KbPage) and not page.meta.get("description") and (found := lead(markdown)):
+        if not isinstance(page, KbPage) and not page.meta.get("description") and (found := lead(html)):
             page.meta["description"] = found
-        return markdown
+        return html
 
     def _html(self, path: str, page: markup.Page) -> str:
         """A page's HTML, made once per page object (under serve a reused page is the very object it was)."""
