@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.html  # a real HTML parser (lxml comes with citeproc-py)
 import pytest
 
-from diplokb.commands.export import ZENSICAL_CONFIG, address_file, read_mkdocs_yml
+from diplokb.commands.export import ZENSICAL_CONFIG, address_file, read_mkdocs_yml, relink
 
 from .conftest import copy_project, diplokb, mkdocs
 
@@ -193,3 +193,29 @@ def test_offline_zensical_build(tmp_path: Path) -> None:
 def test_address_file(rel: str, file: str) -> None:
     """A generated page's file in its address folder; indexes and other files stay where they are."""
     assert address_file(rel) == file
+
+
+MOVED = {"topics/peacekeeping.md": "topics/peacekeeping/index.md", "bibliography.md": "bibliography/index.md"}
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "expected"),
+    [
+        ("about.md", "See [it](bibliography.md).", "See [it](bibliography/index.md)."),
+        ("about.md", "[p](topics/peacekeeping.md#opening)", "[p](topics/peacekeeping/index.md#opening)"),
+        ("guide/a.md", "[p](../topics/peacekeeping.md)", "[p](../topics/peacekeeping/index.md)"),
+        ("guide/a.md", "[p]( <../bibliography.md> )", "[p]( <../bibliography/index.md> )"),
+        ("about.md", "[b]: bibliography.md\n", "[b]: bibliography/index.md\n"),
+        ("about.md", "   [b]: bibliography.md#x\n", "   [b]: bibliography/index.md#x\n"),
+        ("about.md", "[own](other.md) [csv](exports/case-studies.csv)", "[own](other.md) [csv](exports/case-studies.csv)"),
+        ("guide/a.md", "[not it](bibliography.md)", "[not it](bibliography.md)"),  # guide/bibliography.md: not generated
+        (
+            "about.md",
+            "bibliography.md in prose, [x](https://example.org/bibliography.md)",
+            "bibliography.md in prose, [x](https://example.org/bibliography.md)",
+        ),
+    ],
+)
+def test_relink(rel: str, text: str, expected: str) -> None:
+    """A hand-written page's Markdown links to moved generated pages, and only those, name the moved files."""
+    assert relink(text, rel, MOVED) == expected

@@ -218,12 +218,13 @@ def write_export(
     if knowledge_name:
         generated[knowledge_name] = knowledge
     for rel, text in generated.items():
-        if (docs / rel).is_file():
-            notes.append(f"{rel}: the hand-written page is replaced by the generated page of the same name")
-            (docs / rel).unlink()
         target = (docs / moved.get(rel, rel)).resolve()
-        if not target.is_relative_to(docs):  # slugs are validated; this is the last line of defence
+        if not target.is_relative_to(docs) or not (docs / rel).resolve().is_relative_to(docs):  # the last line of defence
             raise ValueError(f"refusing to write outside {docs}: {rel}")
+        for same in sorted({rel, moved.get(rel, rel)}):  # a hand-written page at the generated page's name or address
+            if (docs / same).is_file():
+                notes.append(f"{same}: the hand-written page is replaced by the generated page of the same address")
+                (docs / same).unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     if site_nav is not None:  # as the plugin sets it: its own navigation, then the hand-written pages
@@ -264,23 +265,25 @@ def _renamed(nav: Any, moved: dict[str, str]) -> Any:
 _MD_LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s()<>#]+\.md)(?=[#)\s>]|$)", re.MULTILINE)
 
 
+def relink(text: str, rel: str, moved: dict[str, str]) -> str:
+    """The Markdown of the hand-written page ``rel`` with its links to moved pages pointed at their new
+    files (the editor links ``topics/x.md``, the file the plugin generates); other links as written."""
+    here = posixpath.dirname(rel)
+
+    def sub(m: re.Match[str]) -> str:
+        new = moved.get(posixpath.normpath(posixpath.join(here, m[2])))
+        return m[1] + posixpath.relpath(new, here or ".") if new else m[0]
+
+    return _MD_LINK.sub(sub, text) if moved else text
+
+
 def _relink(path: Path, rel: str, moved: dict[str, str]) -> None:
-    """A copied hand-written page's Markdown links to generated pages, pointed at their moved files (the
-    editor links ``topics/x.md``, the file the plugin generates); the copy only, other links as written."""
-    if not moved:
-        return
+    """:func:`relink` on the export's copy of a hand-written page (an unreadable one is left to MkDocs to report)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return
-    here = posixpath.dirname(rel)
-
-    def sub(m: re.Match[str]) -> str:
-        target = posixpath.normpath(posixpath.join(here, m[2]))
-        new = moved.get(target)
-        return m[1] + posixpath.relpath(new, here or ".") if new else m[0]
-
-    changed = _MD_LINK.sub(sub, text)
+    changed = relink(text, rel, moved)
     if changed != text:
         path.write_text(changed, encoding="utf-8")
 
