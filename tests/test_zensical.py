@@ -17,7 +17,7 @@ import pytest
 
 from diplokb.commands.export import ZENSICAL_CONFIG, address_file, read_mkdocs_yml, relink
 
-from .conftest import copy_project, diplokb, mkdocs
+from .conftest import ROOT, copy_project, diplokb, mkdocs
 
 # A hand-written page in a sub-folder linking generated pages as editors do (to the file the plugin
 # generates): inline, with an anchor, and by a reference definition.
@@ -165,10 +165,13 @@ def test_search_holds_the_pages_in_both(builds: tuple[Path, Path, Path]) -> None
 @pytest.mark.slow
 def test_offline_zensical_build(tmp_path: Path) -> None:
     """An export without directory URLs builds with Zensical's offline plugin: .html links, the search index
-    beside the pages for file://, the vendored iframe-worker shim, and the same text as MkDocs builds."""
+    beside the pages for file://, the vendored iframe-worker shim, no link previews, and the same text as MkDocs builds."""
     out, mk, zs = export_and_build(tmp_path, "--no-directory-urls")
     cfg = read_mkdocs_yml(out / ZENSICAL_CONFIG)
     assert cfg is not None and cfg["plugins"] == [{"offline": {"enabled": True}}]
+    base = read_mkdocs_yml(out / "mkdocs.yml")
+    assert base is not None and "navigation.instant.preview" not in base["theme"]["features"]  # no fetches from disk
+    assert "navigation.instant.preview" in (read_mkdocs_yml(ROOT / "mkdocs.yml") or {})["theme"]["features"]
     assert (zs / "topics/peacekeeping.html").is_file() and (zs / "search.js").is_file()
     home = (zs / "index.html").read_text(encoding="utf-8")
     assert "assets/iframe-worker/shim.js" in home and "unpkg.com" not in home

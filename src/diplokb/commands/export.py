@@ -127,6 +127,10 @@ def export_config(cfg: dict[str, Any], site_nav: list[Any] | None, not_in_nav: l
     theme = out.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
     theme["custom_dir"] = "theme"
+    if out.get("use_directory_urls") is False and isinstance(theme.get("features"), list):
+        # Pages linking .html files are for reading from disk, where previews cannot fetch sitemap.xml and the
+        # linked page (the browser logs the blocked requests): off, as the plugin's offline build has them.
+        theme["features"] = [f for f in theme["features"] if f != "navigation.instant.preview"]
     out["theme"] = theme
     if not out.get("nav") and site_nav is not None:
         out["nav"] = site_nav
