@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,7 +187,9 @@ def test_case_page_and_export_show_sources(tmp_path: Path) -> None:
     page = result.pages["case-studies/kfor.md"].html()
     sources = page[page.index('id="source">Sources') : page.index('id="cite-this-page"')]
     assert "From the essay <a href=" in sources and "line" not in sources
-    assert '<ol>\n<li>NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
+    assert (
+        '<ol>\n<li><span id="ref-1"></span>NATO: <a href="https://www.nato.int/cps/en/natolive/topics_48818.htm" rel="noopener">' in sources
+    )
     assert "Facts checked as of 2026-12-02." in sources
     assert "<strong>Editor's note.</strong> The essay says more than the sources &#60;b&#62;do&#60;/b&#62;." in page
     assert "rests on the references below" in result.pages["case-studies/attache-case.md"].html()
@@ -367,3 +370,23 @@ def test_readme_example_pastes_into_its_topic_file(tmp_path: Path) -> None:
     assert names.count("Exercise Malabar 2025") == 1
     (malabar,) = [c for t in topics for c in t.case_studies if c.name == "Exercise Malabar 2025"]
     assert "[1]" in malabar.summary and "[2]" in malabar.summary and "#military-training-and-joint-exercises]" in malabar.summary
+
+
+def test_citation_markers_link_to_references_and_passages() -> None:
+    """`[n]` in a summary links to the page's n-th reference (which carries that id); `[essay#section]` to the passage."""
+    result = run(CONTENT, SEEDS)
+    checked = 0
+    for slug, topic in result.kb.topic.items():
+        html = result.pages[f"topics/{slug}.md"].html()
+        lead = html.split("</p>", 1)[0]  # the summary: the page's first paragraph
+        for n in sorted(set(re.findall(r"\[([0-9]+)\]", topic.summary))):
+            assert f'<a href="#ref-{n}" title="Reference {n}">[{n}]</a>' in lead, (slug, n)
+            assert f'<span id="ref-{n}"></span>' in html, (slug, n)
+            checked += 1
+        for ref in re.findall(r"\[([^\[\]\s]+#[^\[\]\s]+)\]", topic.summary):
+            essay, _, section = ref.partition("#")
+            assert f'/essays/{essay}/#{section}" title="From the essay ' in lead, (slug, ref)
+            checked += 1
+        assert "[" not in re.sub(r"<[^>]+>|\[[0-9]+\]|\[essay\]", "", lead), slug  # no marker left as text
+        assert not re.search(r"\[[^\]]*\]", result.pages[f"topics/{slug}.md"].description), slug
+    assert checked >= 10

@@ -25,6 +25,15 @@ _QUOTES = str.maketrans(
 )
 SPACES = re.compile(r"\s{2,}|[^\S ]")  # what r"\s+" -> " " changes (a single space is left alone: faster)
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")  # a year a text dates something by
+# Citation markers in a summary or note: `[2]` cites the entry's second reference, `[essay#section]` an essay passage
+# (the section's id as `pin:` and `diplokb route --explain` write it). A bracket followed by `(` is a link, not a marker.
+CITE_MARKER = re.compile(r"\[([^\[\]\s]+)\](?!\()")
+_MARKER_GAP = re.compile(r"\s*\[(?:[0-9]+|[^\[\]\s]*#[^\[\]\s]*)\](?!\()")
+
+
+def without_markers(text: str) -> str:
+    """The text with its citation markers taken out (for a page's description and other plain uses)."""
+    return _MARKER_GAP.sub("", text)
 
 
 def normalize_quote(text: str) -> str:

@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 import material
 import pytest
 
+from diplokb.text import without_markers
+
 pytestmark = pytest.mark.slow
 
 THEME = Path(__file__).resolve().parents[2] / "src" / "diplokb" / "theme"
@@ -133,13 +135,13 @@ def test_every_page_has_a_description_and_open_graph(docs: dict[str, Doc]) -> No
 
 
 def test_topic_and_case_descriptions_are_their_summaries(docs: dict[str, Doc], kb: dict) -> None:
-    """A topic page's description is the topic's summary; a case study's is its summary paragraph."""
+    """A topic page's description is the topic's summary; a case study's is its summary paragraph (citation markers aside)."""
     for t in kb["topics"]:
-        desc, summary = docs[t["url"] + "index.html"].one("description"), norm(t["summary"])
+        desc, summary = docs[t["url"] + "index.html"].one("description"), norm(without_markers(t["summary"]))
         assert desc == summary or (desc.endswith("…") and summary.startswith(desc[:-1])), t["slug"]
     for c in kb["case_studies"]:
         d = docs[c["url"] + "index.html"]
-        desc, summary = d.one("description"), norm(d.paragraphs[0])
+        desc, summary = d.one("description"), norm(re.sub(r"\s*\[([0-9]+|essay)\]", "", d.paragraphs[0]))  # the markers' text
         assert desc == summary or (desc.endswith("…") and summary.startswith(desc[:-1])), c["id"]
         assert d.one("og:type") == "article" and d.one("og:title") == c["name"]
 

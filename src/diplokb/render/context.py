@@ -16,11 +16,12 @@ from ..content.schema import CaseStudy
 from ..errors import Problem
 from ..match import TermMatcher
 from ..stages.link import KnowledgeBase, TermHit
-from ..urls import case_page, html_href, topic_page
+from ..text import CITE_MARKER
+from ..urls import case_page, essay_page, html_href, section_ref, topic_page
 from .cite import Citer, SiteInfo
 from .copy import count
 from .markup import Block as PageBlock
-from .markup import Heading, esc, para, ul
+from .markup import Heading, attr, esc, para, ul
 from .scale import trim_mentions
 from .timeline import PALETTE, rows_of
 
@@ -74,6 +75,29 @@ class Context:
 
     def link(self, page: str, key: str, text: str, origin: str = "") -> str:
         return f'<a href="{self.href(page, key, origin)}">{esc(text)}</a>'
+
+    def cited(self, page: str, text: str, references: int) -> str:
+        """``text`` (a summary or note) as HTML, its citation markers made links: ``[2]`` to the page's second
+        reference (``#ref-2``), ``[essay#section]`` to that passage of the essay. The check stage has
+        refused markers that cite nothing; any left here stay as the text they are."""
+        out, at = [], 0
+        for m in CITE_MARKER.finditer(text):
+            body = m.group(1)
+            key = section_ref(body) if "#" in body else None
+            if key is not None:
+                essay, _, sid = key.partition("#")
+                key = f"{essay_page(essay)}#{sid}"
+            if body.isdigit() and 1 <= int(body) <= references:
+                link = f'<a href="#ref-{body}" title="Reference {body}">[{body}]</a>'
+            elif key is not None and key in self.kb.targets:
+                where = self.kb.targets[key]
+                label = f"From the essay {self.kb.targets[where.page].title}, section {where.title}"
+                link = f'<a href="{self.href(page, key)}" title="{attr(label)}">[essay]</a>'
+            else:
+                continue
+            out += [esc(text[at : m.start()].rstrip()), f'<sup class="kb-cite">{link}</sup>']
+            at = m.end()
+        return "".join(out) + esc(text[at:]) if out else esc(text)
 
     def url(self, page: str, key: str) -> str:
         """Final relative URL, for HTML drawn elsewhere (timeline, graph)."""

@@ -17,7 +17,7 @@ from ..urls import ACTORS, MAP
 from . import mapsvg
 from .context import Context
 from .copy import count
-from .markup import Block, Heading, Page, attr, esc, nosearch_div, para, ul
+from .markup import Block, Heading, Page, attr, esc, nosearch_div, para, references, ul
 from .timeline import timeline_html
 
 PASSAGES_LISTED = 40  # essay passages an entity's page quotes; past it, how many more there are
@@ -91,11 +91,7 @@ def page(r: Context, key: str) -> Page:
     out += _related(r, ent)
     out += _passages(r, ent)
     if info is not None and info.references:
-        refs = [
-            f'<span id="ref-{n}"></span>{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})'
-            for n, ref in enumerate(info.references, 1)
-        ]
-        out += [Heading(2, "References", "references"), ul(refs, ordered=True)]
+        out += [Heading(2, "References", "references"), references(info.references)]
     role = "a place" if ent.kind == "place" else "an actor"
     named = "; ".join(c.name for c in cases[:3]) + ("; …" if len(cases) > 3 else "")
     desc = (

@@ -18,11 +18,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markdown.extensions.toc import slugify_unicode, unique  # type: ignore[import-untyped]  # the toc extension's own ids
 
+from ..content.schema import Reference
 from ..text import SPACES
 
 # Python-Markdown's ESCAPED_CHARS plus what tables, attr_list and raw HTML need.
@@ -219,3 +221,15 @@ class Page:
             else:
                 parts.append(b)
         return "\n\n".join(parts) + "\n"
+
+
+def references(refs: Sequence[Reference]) -> str:
+    """A page's numbered references, each with the id its markers link to (``ref-1``...)."""
+    # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
+    return ul(
+        [
+            f'<span id="ref-{n}"></span>{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})'
+            for n, ref in enumerate(refs, 1)
+        ],
+        ordered=True,
+    )

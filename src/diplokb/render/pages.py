@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from ..content.schema import CaseStudy
 from ..stages.link import excerpt_blocks, featured_sections
+from ..text import without_markers
 from ..urls import TIMELINE, case_page, essay_page, topic_page
 from .context import Context
-from .markup import Block, Heading, Page, attr, esc, para, table, ul
+from .markup import Block, Heading, Page, esc, para, references, table, ul
 from .timeline import timeline_html
 
 
@@ -20,7 +21,7 @@ def topic(r: Context, slug: str) -> Page:
     p = topic_page(slug)
     cases = kb.cases_of[slug]
     filed = kb.routing.by_topic[slug]
-    out: list[Block] = [Heading(1, t.title), para(esc(t.summary))]
+    out: list[Block] = [Heading(1, t.title), para(r.cited(p, t.summary, len(t.references)))]
     essays_n = len({e for e, _ in filed})
     out.append(
         para(
@@ -70,7 +71,9 @@ def topic(r: Context, slug: str) -> Page:
         out.append(ul([f"In <em>{esc(kb.essay_title(r.essays[e]))}</em>: {', '.join(links)}" for e, links in by_essay.items()]))
     # Sections filed here are all on this page already; "Mentioned in" lists the others.
     out += r.backlinks(p, p, shown={kb.section_key(e, i) for e, i in filed})
-    return Page.of(p, t.title, t.summary, out)
+    if t.references:
+        out += [Heading(2, "References", "references", nosearch=True), references(t.references)]  # (the Bibliography page is indexed)
+    return Page.of(p, t.title, without_markers(t.summary), out)
 
 
 def essay(r: Context, slug: str) -> Page:
@@ -114,10 +117,10 @@ def case(r: Context, cid: str) -> Page:
     kb = r.kb
     c = kb.cases[cid]
     p = case_page(cid)
-    out: list[Block] = [Heading(1, c.name), para(esc(c.summary))]
+    out: list[Block] = [Heading(1, c.name), para(r.cited(p, c.summary, len(c.references)))]
     if c.note:
         # Where references contradict the essay: the essay stays as written, the reader is told.
-        out.append(para(f"<strong>Editor's note.</strong> {esc(c.note)}", "kb-note"))
+        out.append(para(f"<strong>Editor's note.</strong> {r.cited(p, c.note, len(c.references))}", "kb-note"))
 
     def entities(names: list[str]) -> str:
         return ", ".join(r.link(p, kb.entity(x).page, x) for x in names) or "–"
@@ -142,7 +145,7 @@ def case(r: Context, cid: str) -> Page:
         out.append(ul(items))
     source = {kb.section_key(c.source.essay, c.source.section or 0)} if c.source is not None else set()
     out += r.backlinks(p, p, shown=source)
-    return Page.of(p, c.name, c.summary, out)
+    return Page.of(p, c.name, without_markers(c.summary), out)
 
 
 def _sources(r: Context, p: str, c: CaseStudy) -> list[Block]:
@@ -162,12 +165,7 @@ def _sources(r: Context, p: str, c: CaseStudy) -> list[Block]:
     else:
         out.append(para("The essays do not name this case; it rests on the references below."))
     if c.references:
-        out.append(Heading(3, "References", "references"))
-        # The URL was checked to be http(s) with no spaces; it goes into an attribute, escaped.
-        refs = [
-            f'{esc(ref.publisher)}: <a href="{attr(ref.url)}" rel="noopener">{esc(ref.title)}</a> ({esc(ref.date)})' for ref in c.references
-        ]
-        out.append(ul(refs, ordered=True))
+        out += [Heading(3, "References", "references"), references(c.references)]
     if c.as_of:
         out.append(para(f"Facts checked as of {esc(c.as_of)}."))
     return out

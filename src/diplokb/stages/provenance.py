@@ -14,7 +14,7 @@ from ..content.schema import _YEAR, CaseStudy, Topic, did_you_mean
 from ..content.yamlsafe import Node, SequenceNode, pos
 from ..errors import Report
 from ..match import canonical
-from ..text import fold, normalize_quote, slugify
+from ..text import CITE_MARKER, fold, normalize_quote, slugify
 from ..urls import section_ids, section_ref
 
 
@@ -43,9 +43,6 @@ def unstated_facts(cs: CaseStudy) -> list[tuple[str, str]]:
     return out
 
 
-# Citation markers in a summary or note: `[2]` cites the entry's second reference, `[essay#section]` an essay passage
-# (the section's id as `pin:` and `diplokb route --explain` write it). A bracket followed by `(` is a link, not a marker.
-_MARKER = re.compile(r"\[([^\[\]\s]+)\](?!\()")
 _NUMBER = re.compile(r"[0-9]+")
 _NUMBER_LIST = re.compile(r"\[\s*[0-9]{1,2}(?:\s*[,;\u2013-]\s*[0-9]{1,2})+\s*\]")  # [1, 2], [1-3]; not a year span
 
@@ -74,7 +71,7 @@ def check_citations(
             one_each = "".join(f"[{n}]" for n in _NUMBER.findall(m.group(0)))
             report.error(path, line, col, where, f"`{m.group(0)}`: write one marker per reference, as `{one_each}`")
         seen: dict[str, int] = {}
-        for m in _MARKER.finditer(value):
+        for m in CITE_MARKER.finditer(value):
             marker, body = m.group(0), m.group(1)
             nth = seen[marker] = seen.get(marker, -1) + 1
             if _NUMBER.fullmatch(body) and 1 <= int(body) <= count:
