@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
 ]
 RANK = {unit: n for n, layer in enumerate(LAYERS) for unit in layer}
 # Inside stages/, a stage may use the ones before it, never one after (parse -> model -> route -> link).
-STAGE_ORDER = ["structure", "parse", "sources", "provenance", "model", "entities", "route", "link"]
+STAGE_ORDER = ["structure", "parse", "sources", "plausible", "provenance", "model", "entities", "route", "link"]
 MKDOCS_SIDE = "site"
 
 

@@ -62,11 +62,12 @@ REFERENCE = (
 
 
 def add_case(project: Path, name: str, *, actors: list[str] | None = None, topic: str = "peacekeeping") -> None:
-    """Append a case study quoting the KFOR sentence to a topic file."""
+    """Append a case study quoting the KFOR sentence (set in Kosovo, whatever its name and actors) to a topic file."""
     path = project / "content/topics" / f"{topic}.yaml"
     entry = (
         f"  - name: {json.dumps(name, ensure_ascii=False)}\n"
         f"    actors: {json.dumps(actors or ['NATO'], ensure_ascii=False)}\n"
+        "    places: [Kosovo]\n"  # named in the quote, so the case's quote names it (check warns of one that does not)
         f"    summary: A case study added by a test.\n"
         f"    note: It rests on its reference [1].\n"
         f"    source:\n      essay: {FR}\n      quote: {json.dumps(KFOR_QUOTE)}\n" + REFERENCE

@@ -79,13 +79,13 @@ def check(
         problems.append(Problem(str(content_dir / "topics"), 0, 0, "", "folder not found; the topic files (*.yaml) live there"))
     meta: dict[str, EssayMeta] = {}
     report = Report()
+    failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
         if seeds_bad is None:  # nothing is read from a folder outside the project or that cannot be read
-            meta = load_essay_meta(seeds_dir / "essays.yaml", cache, report)
+            meta = load_essay_meta(seeds_dir / "essays.yaml", cache, report, (essays, frozenset(failed)))
     except ContentError as exc:
         problems += exc.problems
     topics: list[Topic] = []
-    failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
         if content_bad is None and seeds_bad is None:  # (without the essays, every quote would be "no essay named")
             topics = load_topics(content_dir, essays, failed, require_references, report, cache)

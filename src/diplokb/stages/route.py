@@ -105,18 +105,53 @@ class _TitlePhrase:
     """
 
     def __init__(self, matcher: TermMatcher, title: str | None) -> None:
-        self.context: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        # form -> (the two words before it, the two after it), each wherever the title has it: sets,
+        # so a mention is checked in one look-up however often a long title repeats the term.
+        self.context: dict[str, tuple[set[tuple[str, ...]], set[tuple[str, ...]]]] = {}
         self.title = t = title or ""
         for h in matcher.finditer(t):
-            before, after = tuple(_words(t[: h.start])[-2:]), tuple(_words(t[h.end :])[:2])
-            self.context.setdefault(h.form, []).append((before, after))
+            befores, afters = self.context.setdefault(h.form, (set(), set()))
+            before, after = _words_before(t, h.start), _words_after(t, h.end)
+            if len(before) == 2:
+                befores.add(before)
+            if len(after) == 2:
+                afters.add(after)
 
     def echoes(self, text: str, hit: Hit) -> bool:
         ctx = self.context.get(hit.form)
-        if not ctx:
+        if not ctx or not (ctx[0] or ctx[1]):
             return False
-        before, after = tuple(_words(text[: hit.start])[-2:]), tuple(_words(text[hit.end :])[:2])
-        return any((len(b) == 2 and b == before) or (len(a) == 2 and a == after) for b, a in ctx)
+        return (bool(ctx[0]) and _words_before(text, hit.start) in ctx[0]) or (bool(ctx[1]) and _words_after(text, hit.end) in ctx[1])
+
+
+_WINDOW = 64
+
+
+def _words_before(text: str, pos: int, k: int = 2) -> tuple[str, ...]:
+    """The last ``k`` words before ``pos``, reading only as far back as they reach.
+
+    Tokenising all of ``text[:pos]`` for every mention made a long title (or paragraph) cost the
+    square of its length. A window holding more than ``k`` words (or the whole prefix) gives the
+    same last ``k`` words: :func:`fold` maps one character to one, so a cut changes only the
+    first, partial word."""
+    size = _WINDOW
+    while True:
+        start = max(0, pos - size)
+        words = _words(text[start:pos])
+        if start == 0 or len(words) > k:
+            return tuple(words[-k:]) if k else ()
+        size *= 2
+
+
+def _words_after(text: str, pos: int, k: int = 2) -> tuple[str, ...]:
+    """The first ``k`` words from ``pos``, reading only as far as they reach (see :func:`_words_before`)."""
+    size = _WINDOW
+    while True:
+        end = min(len(text), pos + size)
+        words = _words(text[pos:end])
+        if end == len(text) or len(words) > k:
+            return tuple(words[:k])
+        size *= 2
 
 
 def _lead_end(text: str) -> int:
