@@ -180,6 +180,17 @@ def test_core_does_not_import_mkdocs(name: str) -> None:
     assert not {x.split(".")[0] for x in names} & {"mkdocs", "material", "zensical"}
 
 
+# The one module that knows Zensical's configuration (issue 21): the exporter, which writes it beside mkdocs.yml.
+ZENSICAL_SIDE = "commands/export.py"
+
+
+def test_only_the_exporter_names_zensical() -> None:
+    """No file of the package but the exporter names Zensical: the core and the theme stay renderer-free."""
+    files = [p for p in PKG.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".yaml", ".js", ".css"}]
+    naming = sorted(p.relative_to(PKG).as_posix() for p in files if "zensical" in p.read_text(encoding="utf-8").lower())
+    assert naming == [ZENSICAL_SIDE]
+
+
 def test_stage_results_are_frozen() -> None:
     """What a stage returns cannot be changed by a later one: topics, case studies, sources, the knowledge base, pages."""
     import dataclasses

@@ -44,7 +44,7 @@ from ..urls import (
     essay_page,
     topic_page,
 )
-from .export import export, plugin_options, read_mkdocs_yml
+from .export import build_commands, export, plugin_options, read_mkdocs_yml
 from .new import add_case_study
 from .routecmd import cmd_route
 from .suggest import suggest
@@ -193,7 +193,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             return 1
         for n in notes:
             print(f"warning: {n}", file=sys.stderr)
-        print(f"wrote {len(result.pages)} pages, knowledge.json and mkdocs.yml to {out}: mkdocs build -f {out / 'mkdocs.yml'}")
+        print(f"wrote {len(result.pages)} pages, knowledge.json and the configuration to {out}: {build_commands(out)}")
         return 0
     written = 0
     for rel, pg in result.pages.items():

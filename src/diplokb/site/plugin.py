@@ -43,6 +43,7 @@ from ..pipeline import run
 from ..render import markup
 from ..render.cite import SiteInfo
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
+from ..render.pagemeta import lead
 from ..urls import site_base
 from . import searchindex
 from .pages import KbPage, attach_pages, link_chains, share_partials
@@ -338,6 +339,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         files = self.generated.add(files, config, generated, hidden)
         attach_pages(files, config, self.output.pages)
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # A hand-written page's description where its front matter has none (the export's copy gets the same).
+        if not isinstance(page, KbPage) and not page.meta.get("description") and (found := lead(html)):
+            page.meta["description"] = found
+        return html
 
     def _html(self, path: str, page: markup.Page) -> str:
         """A page's HTML, made once per page object (under serve a reused page is the very object it was)."""
