@@ -12,6 +12,8 @@ For each scale it generates a corpus (:mod:`bench.corpus`; scale 1 is the real s
 * ``mkdocs build`` with the plugin, and a plain ``mkdocs build -f DIR/mkdocs.yml`` of the export
   ``diplokb render --out DIR`` writes (the same pages pre-rendered, no diplokb plugin, the same theme,
   nav and stylesheet): the baseline, with the ratio of the two;
+* ``zensical build`` of the same export (``DIR/zensical.yml``), cold (``--clean``: its cache emptied)
+  and warm (its cache kept from the build before), in the same run as the two MkDocs builds;
 * serve latency: ``mkdocs serve --livereload`` (and again with ``--dirty``, which is what
   ``diplokb serve`` runs) is started, a topic YAML's summary gets a unique marker, and the topic's
   served HTML is polled until the marker shows; several edits;
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import importlib.util
 import json
 import os
 import random
@@ -177,6 +180,13 @@ def mkdocs_build(config: Path, site: Path, log: Path) -> Proc:
     return timed_process([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)], log)
 
 
+def zensical_build(config: Path, log: Path, clean: bool) -> Proc:
+    """``zensical build`` of the export (into ``DIR/site``); ``clean`` empties its cache first: a cold build."""
+    return timed_process(
+        [sys.executable, "-m", "zensical", "build", "-f", str(config), *(["--clean"] if clean else [])], log, cwd=config.parent
+    )
+
+
 def prepare_plain(corpus: Corpus, log: Path | None = None) -> tuple[Path, Proc]:
     """``diplokb render --out`` the corpus: a plain MkDocs project (no plugin; its nav, theme files and
     stylesheet written out). Its ``mkdocs.yml`` and how long the export took."""
@@ -322,6 +332,12 @@ class ScaleResult:
     plain_rss_mb: list[float] = field(default_factory=list)
     export: list[float] = field(default_factory=list)  # `diplokb render --out`: writing the plain MkDocs project
     plain_html_pages: int = 0  # HTML pages of the plain build of the export (the plugin build's: site.html_pages)
+    zensical: list[float] = field(default_factory=list)  # `zensical build` of the export, its cache kept (warm)
+    zensical_cpu: list[float] = field(default_factory=list)
+    zensical_rss_mb: list[float] = field(default_factory=list)
+    zensical_cold: list[float] = field(default_factory=list)  # `zensical build --clean`: its cache emptied first
+    zensical_cold_cpu: list[float] = field(default_factory=list)
+    zensical_html_pages: int = 0
     load: list[float] = field(default_factory=list)  # 1-minute load average before each scale and after it
     serve: Serve = field(default_factory=Serve)
     serve_dirty: Serve = field(default_factory=Serve)  # mkdocs serve --livereload --dirty, what `diplokb serve` runs
@@ -359,6 +375,9 @@ def bench_scale(
     # The plugin keeps compiled templates between builds (.cache/diplokb): time one build without.
     shutil.rmtree(corpus.config.parent / ".cache", ignore_errors=True)
     r.build_cold = mkdocs_build(corpus.config, root / "site", root / "build.log").wall
+    # Zensical on the same export, where it is installed and the export has its configuration (older --src trees do not).
+    zcfg = plain_cfg.parent / "zensical.yml"
+    zensical = zcfg.is_file() and importlib.util.find_spec("zensical") is not None
     for i in range(reps):
         site = root / "site"
         p = mkdocs_build(corpus.config, site, root / "build.log")
@@ -373,7 +392,19 @@ def bench_scale(
         r.plain.append(p.wall)
         r.plain_cpu.append(p.cpu)
         r.plain_rss_mb.append(p.rss_mb)
-    log(f"  build {med(r.build):.2f} s, plain {med(r.plain):.2f} s")
+        if zensical:  # cold, then warm on the cache the cold build left
+            p = zensical_build(zcfg, root / "zensical.log", clean=True)
+            r.zensical_cold.append(p.wall)
+            r.zensical_cold_cpu.append(p.cpu)
+            if i == 0:
+                r.zensical_html_pages = site_stats(zcfg.parent / "site").html_pages
+            p = zensical_build(zcfg, root / "zensical.log", clean=False)
+            r.zensical.append(p.wall)
+            r.zensical_cpu.append(p.cpu)
+            r.zensical_rss_mb.append(p.rss_mb)
+    log(
+        f"  build {med(r.build):.2f} s, plain {med(r.plain):.2f} s, zensical {med(r.zensical_cold):.2f} s cold, {med(r.zensical):.2f} s warm"
+    )
     if edits:
         r.serve = serve_latency(corpus, edits, root / "serve.log")
         log(f"  serve latency {med(r.serve.latencies):.2f} s")
@@ -489,6 +520,27 @@ def table(results: list[ScaleResult]) -> str:
             [f"{fmt(r.export)}; {r.plain_html_pages} / {r.site.html_pages}" if r.export else "–" for r in results],
         ),
         ("CPU time: plugin build / plain build", [f"{med(r.build_cpu):.2f} / {med(r.plain_cpu):.2f} s" for r in results]),
+        ("**zensical build of the export, cold** (`--clean`: no cache)", [fmt(r.zensical_cold) for r in results]),
+        ("**zensical build of the export, warm** (its cache kept)", [fmt(r.zensical) for r in results]),
+        (
+            "cold builds: plugin (no `.cache/`) / plain MkDocs (keeps nothing) / Zensical",
+            [f"{r.build_cold:.2f} / {med(r.plain):.2f} / {med(r.zensical_cold):.2f} s" if r.zensical_cold else "–" for r in results],
+        ),
+        (
+            "warm builds: plugin / plain MkDocs / Zensical",
+            [f"{med(r.build):.2f} / {med(r.plain):.2f} / {med(r.zensical):.2f} s" if r.zensical else "–" for r in results],
+        ),
+        (
+            "CPU time, Zensical: cold / warm; HTML pages",
+            [
+                f"{med(r.zensical_cold_cpu):.2f} / {med(r.zensical_cpu):.2f} s; {r.zensical_html_pages}" if r.zensical else "–"
+                for r in results
+            ],
+        ),
+        (
+            "Zensical / plain MkDocs (wall): cold; warm",
+            [f"{med(r.zensical_cold) / med(r.plain):.2f}; {med(r.zensical) / med(r.plain):.2f}" if r.zensical else "–" for r in results],
+        ),
         (
             "plugin build / plain build (wall; CPU)",
             [f"{med(r.build) / med(r.plain):.2f}; {med(r.build_cpu) / med(r.plain_cpu):.2f}" for r in results],
@@ -497,7 +549,10 @@ def table(results: list[ScaleResult]) -> str:
             "**pipeline share of the plugin build** (wall; CPU)",
             [f"{share(r):.1%}; {med(r.pipeline['total cpu']) / med(r.build_cpu):.1%}" for r in results],
         ),
-        ("build peak RSS: plugin / plain", [f"{med(r.build_rss_mb):.0f} / {med(r.plain_rss_mb):.0f} MB" for r in results]),
+        (
+            "build peak RSS: plugin / plain / Zensical (warm)",
+            [f"{med(r.build_rss_mb):.0f} / {med(r.plain_rss_mb):.0f} / {med(r.zensical_rss_mb):.0f} MB" for r in results],
+        ),
         ("**serve latency after a YAML edit** (`mkdocs serve --livereload`)", [fmt(r.serve.latencies) for r in results]),
         ("serve: rebuild after the edit, as mkdocs logs it", [fmt(r.serve.rebuilds) for r in results]),
         (

@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
 ]
 RANK = {unit: n for n, layer in enumerate(LAYERS) for unit in layer}
 # Inside stages/, a stage may use the ones before it, never one after (parse -> model -> route -> link).
-STAGE_ORDER = ["structure", "parse", "sources", "provenance", "model", "entities", "route", "link"]
+STAGE_ORDER = ["structure", "parse", "sources", "plausible", "provenance", "model", "entities", "route", "terms", "decide", "link"]
 MKDOCS_SIDE = "site"
 
 
@@ -112,9 +112,9 @@ def test_the_check_sees_real_imports() -> None:
 
 
 def test_stages_run_in_order_each_fed_what_the_last_returned(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pipeline.run calls parse, model, route, link, render once each, in that order, passing results forward."""
+    """pipeline.run calls parse, model, route, decide, link, render once each, in that order, passing results forward."""
     calls: list[str] = []
-    for name in ("load_essays", "load_topics", "route", "build", "render"):
+    for name in ("load_essays", "load_topics", "route", "settle", "build", "render"):
         real = getattr(pipeline, name)
 
         def spy(*args: object, _real: object = real, _name: str = name, **kw: object) -> object:
@@ -123,7 +123,7 @@ def test_stages_run_in_order_each_fed_what_the_last_returned(monkeypatch: pytest
 
         monkeypatch.setattr(pipeline, name, spy)
     result = pipeline.run(CONTENT, SEEDS)
-    assert calls == ["load_essays", "load_topics", "route", "build", "render"]
+    assert calls == ["load_essays", "load_topics", "route", "settle", "build", "render"]
     assert result.kb.routing is not None and result.pages
 
 
@@ -178,6 +178,17 @@ def test_core_does_not_import_mkdocs(name: str) -> None:
     names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and not n.level}
     assert not {x.split(".")[0] for x in names} & {"mkdocs", "material", "zensical"}
+
+
+# The one module that knows Zensical's configuration (issue 21): the exporter, which writes it beside mkdocs.yml.
+ZENSICAL_SIDE = "commands/export.py"
+
+
+def test_only_the_exporter_names_zensical() -> None:
+    """No file of the package but the exporter names Zensical: the core and the theme stay renderer-free."""
+    files = [p for p in PKG.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".yaml", ".js", ".css"}]
+    naming = sorted(p.relative_to(PKG).as_posix() for p in files if "zensical" in p.read_text(encoding="utf-8").lower())
+    assert naming == [ZENSICAL_SIDE]
 
 
 def test_stage_results_are_frozen() -> None:

@@ -88,6 +88,8 @@ def test_benchmark_table_once(tmp_path: Path, bench: tuple[ModuleType, ModuleTyp
     assert all(0 < r.pipeline[k][0] < 60 for k in (*run_mod.STAGES, "total"))
     assert 0 < r.pipeline["total"][0] < r.build[0] < 120 and 0 < r.plain[0] < 120
     assert len(r.export) == 1 and 0 < r.export[0] < 120 and r.plain_html_pages == r.site.html_pages  # the export: the same pages
+    # Zensical built the same export, cold and warm, with the same pages.
+    assert len(r.zensical_cold) == len(r.zensical) == 1 and 0 < r.zensical[0] < 120 and r.zensical_html_pages == r.site.html_pages
     assert all(0 < m < 2000 for m in (*r.build_rss_mb, *r.plain_rss_mb, *r.pipeline_rss_mb))
     assert len(r.serve.latencies) == 1 and 0 < r.serve.latencies[0] < 60 and r.serve.rss_mb > 0
     assert len(r.serve_dirty.latencies) == 1 and 0 < r.serve_dirty.latencies[0] < 60
@@ -102,3 +104,4 @@ def test_benchmark_table_once(tmp_path: Path, bench: tuple[ModuleType, ModuleTyp
     assert "| **pipeline total** |" in table and "| **serve latency after a YAML edit** (`mkdocs serve --livereload`) |" in table
     assert "full build of the seed site" in table
     assert "| x1: plugin build / plain MkDocs on the export ≤ 1 (wall) |" in table
+    assert "| **zensical build of the export, cold** (`--clean`: no cache) |" in table

@@ -104,22 +104,24 @@ def test_check_lists_every_mistake(project: Path) -> None:
 
 
 def test_render_to_folder(project: Path, tmp_path: Path) -> None:
-    """`diplokb render --out DIR` writes a MkDocs project (mkdocs.yml, docs/, theme/); `--pages-only` just
-    the pages as Markdown and knowledge.json; nothing elsewhere."""
+    """`diplokb render --out DIR` writes a MkDocs project (mkdocs.yml, docs/, theme/) that Zensical builds too
+    (zensical.yml, theme-zensical/), generated pages in their address folders; `--pages-only` just the pages
+    as Markdown and knowledge.json; nothing elsewhere."""
     out = tmp_path / "out"
     res = diplokb(project, "render", "--out", str(out))
     assert res.returncode == 0, res.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["docs", "mkdocs.yml", "theme"]
+    assert sorted(p.name for p in out.iterdir()) == ["docs", "mkdocs.yml", "theme", "theme-zensical", "zensical.yml"]
     files = sorted(p.relative_to(out / "docs").as_posix() for p in (out / "docs").rglob("*") if p.is_file())
-    assert "index.md" in files and "topics/attaches.md" in files and "knowledge.json" in files and "about.md" in files
-    assert (out / "docs/topics/attaches.md").read_text(encoding="utf-8").startswith('---\ntitle: "Attach')
+    assert "index.md" in files and "topics/attaches/index.md" in files and "knowledge.json" in files and "about.md" in files
+    assert "topics/attaches.md" not in files and "topics/index.md" in files
+    assert (out / "docs/topics/attaches/index.md").read_text(encoding="utf-8").startswith('---\ntitle: "Attach')
     bare = tmp_path / "bare"
     res = diplokb(project, "render", "--pages-only", "--out", str(bare))
     assert res.returncode == 0, res.stderr
     files = sorted(p.relative_to(bare).as_posix() for p in bare.rglob("*") if p.is_file())
     assert "index.md" in files and "topics/attaches.md" in files and "knowledge.json" in files
     assert "mkdocs.yml" not in files and "about.md" not in files
-    assert (bare / "topics/attaches.md").read_text(encoding="utf-8") == (out / "docs/topics/attaches.md").read_text(encoding="utf-8")
+    assert (bare / "topics/attaches.md").read_text(encoding="utf-8") == (out / "docs/topics/attaches/index.md").read_text(encoding="utf-8")
     assert not (project / "content" / "pages" / "index.md").exists()
 
 
@@ -314,8 +316,8 @@ def test_route_lists_every_section(project: Path) -> None:
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "Military Diplomacy and Foreign Relations" in out  # title from seeds/essays.yaml
-    assert "  23    The Importance of Military Attachés  ->  Attachés\n" in out
-    assert "  51  Challenges Faced in Military Diplomacy  ->  not filed (stays on the essay page)\n" in out
+    assert "  23    The Importance of Military Attachés  ->  Attachés  [decided]\n" in out  # the seeds' labels, content/filings.yaml
+    assert "  51  Challenges Faced in Military Diplomacy  ->  not filed (stays on the essay page)  [decided]\n" in out
     assert "Conclusion (inferred)  ->" in out
     assert "words" not in out  # evidence only with --explain
 

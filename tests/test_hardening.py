@@ -62,11 +62,12 @@ REFERENCE = (
 
 
 def add_case(project: Path, name: str, *, actors: list[str] | None = None, topic: str = "peacekeeping") -> None:
-    """Append a case study quoting the KFOR sentence to a topic file."""
+    """Append a case study quoting the KFOR sentence (set in Kosovo, whatever its name and actors) to a topic file."""
     path = project / "content/topics" / f"{topic}.yaml"
     entry = (
         f"  - name: {json.dumps(name, ensure_ascii=False)}\n"
         f"    actors: {json.dumps(actors or ['NATO'], ensure_ascii=False)}\n"
+        "    places: [Kosovo]\n"  # named in the quote, so the case's quote names it (check warns of one that does not)
         f"    summary: A case study added by a test.\n"
         f"    note: It rests on its reference [1].\n"
         f"    source:\n      essay: {FR}\n      quote: {json.dumps(KFOR_QUOTE)}\n" + REFERENCE
@@ -710,8 +711,8 @@ def test_memory_stays_flat_over_many_saves(project: Path) -> None:
         grown = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    # one version per file (and essays.yaml, entities.yaml)
-    assert len(cache.composed) == 2 + len(list((content / "topics").glob("*.yaml")))
+    # one version per file (and essays.yaml, entities.yaml, filings.yaml)
+    assert len(cache.composed) == 3 + len(list((content / "topics").glob("*.yaml")))
     assert len(cache.parsed) == 2 and len(cache.quotes) == 2 and len(cache.scans) == 4 and len(cache.matchers) <= 4
     assert grown < 300_000, grown  # 30 saves; before, each kept about 120 KB
 

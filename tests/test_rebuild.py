@@ -70,6 +70,7 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
     topics, seeds = project / "content/topics", project / "seeds"
     peace, essay = topics / "peacekeeping.yaml", seeds / "military-diplomacy-and-nation-building.txt"
     original = peace.read_text(encoding="utf-8")
+    decided = project / "content/filings.yaml"
     edits: list[tuple[str, Callable[[], None]]] = [
         ("summary", _edit(peace, "Peacekeeping sends military forces", "REBUILT sends military forces")),
         ("nothing changed", lambda: None),
@@ -95,6 +96,12 @@ def test_every_kind_of_edit_rebuilds_to_the_fresh_result(tmp_path: Path) -> None
         ("topic removed", lambda: (topics / "naval.yaml").unlink()),
         # The essay without a title line takes its title from essays.yaml, and routing reads it.
         ("essay metadata", _edit(seeds / "essays.yaml", "title: Military Diplomacy and Foreign", "title: Peacekeeping and Foreign")),
+        # An editor's decision (content/filings.yaml) changes where a section is filed; removing it leaves the router's answer.
+        (
+            "decision",
+            _edit(decided, "strategic-partnerships: {topics: [alliances]", "strategic-partnerships: {topics: [alliances, soft-power]"),
+        ),
+        ("decision removed", _edit(decided, "  military-diplomacy-and-nation-building#opening:", "  removed-essay#opening:")),
         ("all undone", lambda: peace.write_text(original, encoding="utf-8")),
     ]
     cache = BuildCache(keep=True)
@@ -123,7 +130,7 @@ def test_a_summary_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> N
     assert not [p for p in redone if p.startswith(("essays/", "case-studies/"))], redone
     assert "graph.md" not in redone and len(redone) <= 4, redone
     # and route and link were not run again: the same routing object
-    assert result.kb.routing is cache.stages["route"][1]
+    assert result.kb.routing is cache.stages["decide"][1]
 
 
 def test_fields_left_out_of_the_stage_keys_do_not_change_route_or_link(tmp_path: Path) -> None:

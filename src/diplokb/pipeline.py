@@ -1,4 +1,4 @@
-"""The stages wired together: parse -> model -> route -> link -> render.
+"""The stages wired together: parse -> model -> route -> decide -> link -> render.
 
 Each stage is a function of what the ones before it returned. What a rebuild can reuse (parsed
 essays, composed YAML, term scans) sits in a :class:`~diplokb.cache.BuildCache` that the caller
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import BuildCache
+from .content.decisions import DECISIONS_FILE, Decisions
 from .content.entities import ENTITIES_FILE, EntityBook
 from .content.inputs import folder_problem, links_out
 from .content.schema import CaseStudy
@@ -22,6 +23,7 @@ from .render.exports import downloads
 from .render.knowledge import knowledge_json
 from .render.markup import Page
 from .render.renderer import render
+from .stages.decide import filing_problems, load_decisions, settle
 from .stages.entities import likely_duplicates, load_entities
 from .stages.link import KnowledgeBase, build
 from .stages.model import EssayMeta, Topic, load_essay_meta, load_topics
@@ -47,6 +49,7 @@ class Loaded:
     meta: dict[str, EssayMeta]
     warnings: list[Problem]
     entities: EntityBook = field(default_factory=EntityBook)
+    decisions: Decisions = field(default_factory=Decisions)
 
 
 def check(
@@ -79,13 +82,13 @@ def check(
         problems.append(Problem(str(content_dir / "topics"), 0, 0, "", "folder not found; the topic files (*.yaml) live there"))
     meta: dict[str, EssayMeta] = {}
     report = Report()
+    failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
         if seeds_bad is None:  # nothing is read from a folder outside the project or that cannot be read
-            meta = load_essay_meta(seeds_dir / "essays.yaml", cache, report)
+            meta = load_essay_meta(seeds_dir / "essays.yaml", cache, report, (essays, frozenset(failed)))
     except ContentError as exc:
         problems += exc.problems
     topics: list[Topic] = []
-    failed = {name_slug(Path(p.path).stem, "essay") for p in problems if p.path.endswith(".txt")}
     try:
         if content_bad is None and seeds_bad is None:  # (without the essays, every quote would be "no essay named")
             topics = load_topics(content_dir, essays, failed, require_references, report, cache)
@@ -98,12 +101,19 @@ def check(
             book = load_entities(content_dir, cache)
     except ContentError as exc:
         problems += exc.problems
+    decisions = Decisions()
+    try:
+        if content_bad is None and content_dir.is_dir() and not problems:  # (filings.yaml is optional; it names essays and topics)
+            decisions, found = load_decisions(content_dir, essays, topics, cache)
+            warnings += found
+    except ContentError as exc:
+        problems += exc.problems
     if problems:
         raise ContentError(problems)
     warnings += likely_duplicates((c for t in topics for c in t.case_studies), book)
     if not topics:
         warnings.append(Problem(str(content_dir / "topics"), 0, 0, "", "no topic files found", "warning"))
-    return Loaded(essays, topics, meta, warnings, book)
+    return Loaded(essays, topics, meta, warnings, book, decisions)
 
 
 def scan(essays: list[Essay], topics: list[Topic], cache: BuildCache) -> tuple[TermMatcher, dict[tuple[str, int], SectionHits]]:
@@ -128,8 +138,11 @@ def run(
     cache: BuildCache | None = None,
     pages_dir: Path | None = None,
     site: SiteInfo | None = None,
+    require_decisions: bool = False,
 ) -> Result:
-    """parse -> model -> route -> link -> render, each stage fed what the ones before returned."""
+    """parse -> model -> route -> decide -> link -> render, each stage fed what the ones before returned.
+
+    ``require_decisions``: a section under review (undecided, the router unsure) is an error."""
     cache = cache if cache is not None else BuildCache()
     loaded = check(content_dir, seeds_dir, require_references, cache, pages_dir)  # parse, model
     matcher, hits = scan(loaded.essays, loaded.topics, cache)
@@ -137,6 +150,11 @@ def run(
     routing = cache.stage(
         "route", (essays, loaded.meta, _for_route(topics)), lambda: route(loaded.essays, topics, matcher, hits, loaded.meta)
     )  # route
+    routing = cache.stage("decide", (essays, routing, loaded.decisions), lambda: settle(routing, loaded.essays, loaded.decisions))
+    if require_decisions:  # the site asks that no section wait for review (mkdocs.yml: require_decisions)
+        held = [p for p in filing_problems(loaded.essays, routing, loaded.decisions, True) if p.severity == "error"]
+        if held:
+            raise ContentError(held)
     kb = cache.stage(
         "link",
         (essays, loaded.meta, routing, _for_link(topics), loaded.entities),
@@ -145,7 +163,7 @@ def run(
     kb = _with_topics(kb, topics)  # link (an edit that changes no link reuses the links, with the new topics)
     rendered = render(kb, directory_urls, cache, site)  # render
     pages = {pg.path: pg for pg in rendered.pages}  # a page reused under serve is the very object it was
-    kept = {str(seeds_dir / "essays.yaml"), str(content_dir / ENTITIES_FILE)}
+    kept = {str(seeds_dir / "essays.yaml"), str(content_dir / ENTITIES_FILE), str(content_dir / DECISIONS_FILE)}
     cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | kept)
     knowledge = knowledge_json(kb, rendered.pages, directory_urls, cache)
     files = downloads(kb, rendered.site, directory_urls)

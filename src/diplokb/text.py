@@ -104,13 +104,18 @@ class UniqueSlugs:
 
     def __init__(self, taken: set[str] | None = None) -> None:
         self.taken: set[str] = set(taken or ())
+        # base -> the last number tried for it: every lower one is taken (and stays taken), so the
+        # next search starts there; without it, an essay repeating one heading n times costs n^2.
+        self._last: dict[str, int] = {}
 
     def __call__(self, text: str, fallback: str = "section") -> str:
         base = slugify(text) or fallback
-        slug, n = base, 1
+        n = self._last.get(base, 1)
+        slug = base if n == 1 else f"{base}-{n}"
         while slug in self.taken:
             n += 1
             slug = f"{base}-{n}"
+        self._last[base] = n
         self.taken.add(slug)
         return slug
 

@@ -236,14 +236,17 @@ def run_search(page: object, query: str) -> object:
     box.press_sequentially(query, delay=10)
     words = [w for w in re.findall(r"\w+", query.lower()) if w not in LUNR_STOP_WORDS]
     page.wait_for_function(
-        """words => {
-            // Results carry the words they matched in ?h=; a result for the whole query has them all.
+        """([words, query]) => {
+            // Results carry the words they matched in ?h=; a result for the whole query has them all,
+            // or, where no page has them all, the results say so for this query.
+            const note = document.querySelector('.kb-search-note');
+            if (note && !note.hidden && note.textContent.includes(`\u201c${query}\u201d`)) return true;
             return [...document.querySelectorAll('.md-search-result__item a')].some(a => {
                 // Terms keep punctuation that touches them ("(nato)"): compare their word characters.
                 const got = (new URL(a.href).searchParams.get('h') || '').split(' ').map(t => t.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, ''));
                 return words.every(w => got.includes(w));
             });
         }""",
-        arg=words,
+        arg=[words, query.strip()],
     )
     return page.locator(".md-search-result__item a")

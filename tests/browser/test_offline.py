@@ -45,3 +45,17 @@ def test_offline_copy_search_works_from_disk(file_page: object, offline_site_dir
         first.click()
     assert page.url.split("?")[0] == (offline_site_dir / "case-studies" / f"{case['id']}.html").as_uri()
     assert h1(page) == case["name"]
+
+
+def test_offline_copy_search_stems_and_says_what_no_page_holds(file_page: object, offline_site_dir: Path) -> None:
+    """From file:// too (the theme's search worker in the iframe-worker shim): a plural finds its topic,
+    and a name no page holds gets the note and pages holding some of its words."""
+    page = file_page
+    page.goto((offline_site_dir / "index.html").as_uri())
+    results = run_search(page, "embassies")
+    top = page.evaluate("[...document.querySelectorAll('.md-search-result__item')].slice(0, 3).map(li => li.querySelector('a').href)")
+    assert (offline_site_dir / "topics" / "attaches.html").as_uri() in [u.split("?")[0] for u in top], top
+    page.goto((offline_site_dir / "index.html").as_uri())
+    results = run_search(page, "Marshall Plan")
+    assert page.locator(".kb-search-note").inner_text() == "No page has all of \u201cMarshall Plan\u201d; showing pages with some."
+    assert results.count() > 0

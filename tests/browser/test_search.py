@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import yaml
@@ -34,13 +34,18 @@ def type_query(page: object, query: str) -> None:
     box.press_sequentially(query, delay=10)
     words = [w for w in re.findall(r"\w+", query.lower()) if w not in LUNR_STOP_WORDS and len(w) > 1]
     page.wait_for_function(
-        """words => [...document.querySelectorAll('.md-search-result__item a')].some(a => {
-            const got = (new URL(a.href).searchParams.get('h') || '').split(' ').filter(Boolean);
-            // "china's" and "(nato)" are single words to lunr
-            const stem = g => g.replace(/['’].*$/, '').replace(/[^\\p{L}\\p{N}]/gu, '');
-            return words.every(w => got.some(g => w.startsWith(stem(g)) || stem(g).startsWith(w)));
-        })""",
-        arg=words,
+        """([words, query]) => {
+            // where no page holds every word, the results say so for this query
+            const note = document.querySelector('.kb-search-note');
+            if (note && !note.hidden && note.textContent.includes(`\\u201c${query}\\u201d`)) return true;
+            return [...document.querySelectorAll('.md-search-result__item a')].some(a => {
+                const got = (new URL(a.href).searchParams.get('h') || '').split(' ').filter(Boolean);
+                // "china's" and "(nato)" are single words to lunr
+                const stem = g => g.replace(/['’].*$/, '').replace(/[^\\p{L}\\p{N}]/gu, '');
+                return words.every(w => got.some(g => w.startsWith(stem(g)) || stem(g).startsWith(w)));
+            });
+        }""",
+        arg=[words, query.strip()],
     )
 
 
@@ -90,6 +95,99 @@ def test_search_set_finds_its_pages(page: object, server: object, kb: dict) -> N
         if not want & got:
             misses.append(f"{query!r}: wanted one of {sorted(want)}, got {[g[0] for g in groups]}")
     assert not misses, f"{len(misses)} of {len(queries)} queries miss:\n  " + "\n  ".join(misses)
+
+
+# Queries a reader types that no page's name matches word for word: other forms of a word (plurals,
+# embassy for "embassies"), a topic with a place, what a page is about. Each with the pages any of
+# which is right among the first three results.
+PHRASINGS = [
+    ("embassy", {"topics/attaches/"}),
+    ("embassies", {"topics/attaches/"}),
+    ("alliance", {"topics/alliances/"}),
+    ("alliances", {"topics/alliances/"}),
+    ("treaties", {"case-studies/north-atlantic-treaty-nato/", "case-studies/us-japan-security-treaty/"}),
+    ("peacekeepers", {"topics/peacekeeping/"}),
+    ("navies", {"case-studies/operation-smile-on-us-navy-humanitarian-missions/"}),
+    ("military observer", {"case-studies/us-military-observers-in-the-russo-japanese-war-1904-1905/"}),
+    ("soft power China", {"case-studies/chinese-participation-in-un-peacekeeping/"}),
+    ("peacekeeping Kosovo", {"case-studies/kfor-in-kosovo/"}),
+    ("alliance Japan", {"case-studies/us-japan-security-treaty/"}),
+    ("training Mali", {"case-studies/eutm-mali/"}),
+    ("peacekeeping Sierra Leone", {"case-studies/unamsil-in-sierra-leone/"}),
+    (
+        "attachés Russia",
+        {
+            "case-studies/uk-and-russian-expulsions-of-defence-attaches-2024/",
+            "case-studies/italian-and-russian-expulsions-of-military-attache-staff-2021/",
+        },
+    ),
+    (
+        "training foreign armies",
+        {
+            "case-studies/us-training-of-iraqi-and-afghan-security-forces/",
+            "case-studies/us-peacekeeping-training-programmes-in-africa-acri-and-acota/",
+            "case-studies/eutm-mali/",
+        },
+    ),
+]
+
+# No page holds every word of these ("armies" is in none of the training pages): the results say so.
+PARTIAL = {"training foreign armies"}
+NOTE = ".kb-search-note"
+
+
+def top_groups(page: object) -> list[list[str]]:
+    """The links (as the page has them, with ?h=) of the first result groups."""
+    return page.evaluate(TOP_JS, TOP)
+
+
+def holds(group: list[str], query: str) -> bool:
+    """Whether a result group (a page and its sections) matched every word of the query, by its ?h= words."""
+    got = {w for h in group for w in parse_qs(urlsplit(h).query).get("h", [""])[0].split()}
+    words = [w for w in re.findall(r"\w+", query.lower()) if w not in LUNR_STOP_WORDS]
+    return all(any(w.startswith(g) or g.startswith(w) for g in got) for w in words)
+
+
+@pytest.mark.parametrize(("query", "want"), PHRASINGS, ids=[q for q, _ in PHRASINGS])
+def test_phrasings_find_their_pages(page: object, server: object, kb: dict, query: str, want: set[str]) -> None:
+    """A right page is among the first three results; the first result holds every word, or a note says no page does."""
+    urls = {x["url"] for x in kb["topics"] + kb["case_studies"]}
+    assert want <= urls, f"{sorted(want - urls)}: not pages of this site"
+    page.goto(server.url)
+    type_query(page, query)
+    groups = top_groups(page)
+    got = [[_where(h, server.url) for h in g] for g in groups]
+    assert want & {h for g in got for h in g}, f"{query!r}: wanted one of {sorted(want)}, got {[g[0] for g in got]}"
+    if query in PARTIAL:
+        assert page.locator(NOTE).is_visible(), f"{query!r}: no note that no page holds every word"
+    else:
+        assert holds(groups[0], query), f"{query!r}: the first result lacks a word: {groups[0]}"
+        assert not page.locator(NOTE).is_visible()
+
+
+# Names the site does not hold, each with the one of its words that some page holds.
+ABSENT = [("Marshall Plan", "plan"), ("Warsaw Pact", "pact"), ("Berlin airlift", "airlift")]
+
+
+@pytest.mark.parametrize(("query", "held"), ABSENT, ids=[q for q, _ in ABSENT])
+def test_names_the_site_does_not_hold_are_said_so(page: object, server: object, query: str, held: str) -> None:
+    """The results say that no page holds every word, then show the pages holding some."""
+    page.goto(server.url)
+    type_query(page, query)
+    assert page.locator(NOTE).inner_text() == f"No page has all of \u201c{query}\u201d; showing pages with some."
+    groups = top_groups(page)
+    assert groups and holds(groups[0], held), groups
+
+
+def test_type_ahead_suggests_words_not_stems(page: object, server: object) -> None:
+    """Material's suggestion completes a half-typed word with a word of a title ("alliances"), not its stem ("allianc")."""
+    page.goto(server.url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.locator(".md-search-result__meta").filter(has_text="Type to start searching").wait_for()
+    box.press_sequentially("allian", delay=10)
+    page.wait_for_function("() => document.querySelector('.md-search__suggest').textContent.trim() !== ''")
+    assert page.locator(".md-search__suggest").text_content() == "alliances"
 
 
 def test_navigation_blocks_stay_out_of_the_index(site_dir: Path) -> None:

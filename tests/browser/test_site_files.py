@@ -215,6 +215,11 @@ OVERRIDES = {
     "base.html": [
         (' type="checkbox" id="__drawer" autocomplete="off">', ' type="checkbox" id="__drawer">'),
         (' type="checkbox" id="__search" autocomplete="off">', ' type="checkbox" id="__search">'),
+        # The theme's search worker (stemmed queries, pages holding every word first) around Material's.
+        (
+            '"search": "assets/javascripts/workers/search.a7633da7.min.js" | url,',
+            '"search": ("assets/search-worker.js" | url) ~ "?material=javascripts/workers/search.a7633da7.min.js",',
+        ),
     ],
     "partials/search.html": [
         ('data-md-component="search" role="dialog">', 'data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'),

@@ -2,7 +2,8 @@
 
 diplokb check                 validate every topic file and essay
 diplokb parse FILE [--json]   show an essay's structure
-diplokb route [FILE...] [--explain]   where each essay section is filed, and why
+diplokb route [FILE...] [--explain | --json | --review | --propose-terms]   where each section is filed, and why
+diplokb route --accept ESSAY#SECTION | --set ESSAY#SECTION=TOPIC,...   record an editor's decision
 diplokb render --out DIR      write the site as a plain MkDocs project (DIR/mkdocs.yml, DIR/docs/)
 diplokb schema                rewrite content/topic.schema.json
 diplokb new case-study --topic SLUG [--name ... --essay ... --quote ...]
@@ -25,9 +26,11 @@ from ..pipeline import check, run
 from ..render.cite import SiteInfo
 from ..render.copy import site_name
 from ..render.nav import nav
+from ..stages.decide import filing_problems, settle
 from ..stages.model import check_slug, json_schema
-from ..stages.route import WEIGHTS, Filing, essay_title, route
+from ..stages.route import route
 from ..stages.sources import load_essay
+from ..stages.terms import term_problems
 from ..urls import (
     ACTORS,
     BIBLIOGRAPHY,
@@ -40,11 +43,11 @@ from ..urls import (
     TOPIC_INDEX,
     case_page,
     essay_page,
-    section_ids,
     topic_page,
 )
-from .export import export, plugin_options, read_mkdocs_yml
+from .export import build_commands, export, plugin_options, read_mkdocs_yml
 from .new import add_case_study
+from .routecmd import cmd_route
 from .suggest import suggest
 
 SCHEMA_PATH = Path("content/topic.schema.json")
@@ -76,6 +79,7 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
         if isinstance(options.get(key), str):
             out[key] = str(path.parent / options[key])
     out["require_references"] = options.get("require_references") is True
+    out["require_decisions"] = options.get("require_decisions") is True
     return out
 
 
@@ -105,6 +109,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         for page in sorted(generated):
             if (docs / page).is_file():
                 loaded.warnings.append(Problem(str(docs / page), 0, 0, "", "is replaced by the generated page of the same name", "warning"))
+    routing = settle(route(loaded.essays, loaded.topics, meta=loaded.meta), loaded.essays, loaded.decisions)
+    filings = filing_problems(loaded.essays, routing, loaded.decisions, args.require_decisions)
+    if any(p.severity == "error" for p in filings):  # require_decisions: a section under review stops the build
+        raise KbError([p for p in filings if p.severity == "error"])
+    loaded.warnings.extend(filings + term_problems(loaded.topics, loaded.essays))
     for w in loaded.warnings:
         print(f"warning: {w}", file=sys.stderr)
     n_cases = sum(len(t.case_studies) for t in loaded.topics)
@@ -135,52 +144,6 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print(f"{indent}{s.line:>4}  {s.heading or '(opening)'}  [{len(s.blocks)} blocks]{inferred}")
     for d in essay.dropped:
         print(f"dropped line {d.line}: {d.text}")
-    return 0
-
-
-def _explain(filing: Filing, titles: dict[str, str]) -> list[str]:
-    """Every topic with evidence in a section: its score, the terms found (where, how often) and the decision."""
-    out = []
-    for slug in sorted(filing.scores, key=lambda s: (-filing.scores[s], s)):
-        decision = f"filed: {filing.reasons[slug]}" if slug in filing.reasons else f"not filed: {filing.unfiled.get(slug, '')}"
-        out.append(f"      {titles.get(slug, slug)}  score {filing.scores[slug]:g}  {decision}")
-        ev = filing.evidence.get(slug, {})
-        parts = [
-            f'"{form}" {where} x{n} (weight {WEIGHTS[where]:g})'
-            for (form, where), n in sorted(ev.items(), key=lambda kv: (list(WEIGHTS).index(kv[0][1]), kv[0][0]))
-        ]
-        out.append("        " + "; ".join(parts))
-    for slug, why in sorted(filing.reasons.items()):
-        if slug not in filing.scores:  # pinned without any mention
-            out.append(f"      {titles.get(slug, slug)}  filed: {why}")
-    return out
-
-
-def cmd_route(args: argparse.Namespace) -> int:
-    loaded = check(Path(args.content), Path(args.seeds))
-    essays = loaded.essays
-    if args.files:
-        missing = [f for f in args.files if not Path(f).is_file()]
-        if missing:
-            print(f"{missing[0]}: no such file", file=sys.stderr)
-            return 2
-        essays = [load_essay(Path(f)) for f in args.files]
-    routing = route(essays, loaded.topics, meta=loaded.meta)
-    titles = {t.slug: t.title for t in loaded.topics}
-    for e in essays:
-        print(f"{e.path}: {essay_title(e, loaded.meta)}")
-        for i, (s, sid) in enumerate(zip(e.sections, section_ids(e), strict=True)):
-            f = routing.filings[e.slug][i]
-            line = s.line if s.heading is not None else (s.blocks[0].line if s.blocks else s.line)
-            name = s.heading or "(opening)"
-            if s.inferred:
-                name += " (inferred)"
-            filed = ", ".join(titles[t] for t in f.topics) or "not filed (stays on the essay page)"
-            print(f"  {line:>4}  {'  ' * (s.level - 2)}{name}  ->  {filed}")
-            if args.explain:
-                print(f"        {f.words} words; a topic's pin or exclude names it as {e.slug}#{sid}")
-                for row in _explain(f, titles):
-                    print(row)
     return 0
 
 
@@ -231,7 +194,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             return 1
         for n in notes:
             print(f"warning: {n}", file=sys.stderr)
-        print(f"wrote {len(result.pages)} pages, knowledge.json and mkdocs.yml to {out}: mkdocs build -f {out / 'mkdocs.yml'}")
+        print(f"wrote {len(result.pages)} pages, knowledge.json and the configuration to {out}: {build_commands(out)}")
         return 0
     written = 0
     for rel, pg in result.pages.items():
@@ -313,6 +276,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="a case study without references is an error (default: the plugin's require_references in mkdocs.yml)",
     )
+    p.add_argument(
+        "--require-decisions",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a section under review is an error (default: the plugin's require_decisions in mkdocs.yml)",
+    )
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("parse", help="show an essay's structure")
     p.add_argument("file")
@@ -321,6 +290,20 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("route", help="show where each essay section is filed (--explain: matched terms, scores, reasons)")
     p.add_argument("files", nargs="*", metavar="FILE", help="essays to route (default: every essay in --seeds)")
     p.add_argument("--explain", action="store_true", help="per section: matched terms and scores per topic, and why it is filed or not")
+    p.add_argument(
+        "--json", action="store_true", help="per essay: sections with id, heading, topics filed and topics under review, as JSON"
+    )
+    p.add_argument(
+        "--review", action="store_true", help="the sections under review, essay by essay, with evidence and the router's proposal"
+    )
+    p.add_argument("--ask", action="store_true", help="with --review: ask for a decision on each (the default when typing at a terminal)")
+    p.add_argument("--accept", action="append", default=[], metavar="ESSAY#SECTION", help="record the router's proposal as the decision")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="ESSAY#SECTION=TOPIC,...", help="record these topics (none after =: essay page only)"
+    )
+    p.add_argument(
+        "--propose-terms", action="store_true", help="per topic, terms learned from the decisions, with the sections each would move"
+    )
     p.set_defaults(func=cmd_route)
     p = sub.add_parser("render", help="write the site as a plain MkDocs project (mkdocs.yml, docs/) into a folder")
     p.add_argument("--out", required=True, help="folder for mkdocs.yml, docs/ and theme/ (docs/ and theme/ are replaced)")
@@ -352,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     site = _site_config(Path(args.config))
     if getattr(args, "require_references", False) is None:
         args.require_references = site.get("require_references", False)
+    if getattr(args, "require_decisions", False) is None:
+        args.require_decisions = site.get("require_decisions", False)
     args.content = args.content or site.get("content_dir", "content")
     args.seeds = args.seeds or site.get("seeds_dir", "seeds")
     args.docs_dir = site.get("docs_dir")

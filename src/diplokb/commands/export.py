@@ -7,28 +7,46 @@ configuration with the plugin's part done in advance (the navigation, its theme 
 hand-written pages and their files. It is the baseline the benchmarks measure the plugin against,
 and a way to publish the site without the plugin.
 
+The same ``DIR`` builds with Zensical, Material's successor (``zensical build -f DIR/zensical.yml``):
+``zensical.yml`` inherits ``mkdocs.yml`` and changes only the theme folder, ``DIR/theme-zensical/``,
+which holds the templates and files of ours that suit Zensical's own theme (``main.html`` and the
+assets; the others are copies of Material 9.8's templates, whose files Zensical does not ship), and,
+for an export without directory URLs, switches on Zensical's offline plugin. This module is the one
+place that knows either renderer's configuration.
+
 Also the one safe reader of ``mkdocs.yml`` (:func:`read_mkdocs_yml`): no MkDocs import, no code run.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type information
 import yaml
 
 from ..assets import CSS, JS, THEME_DIR
 from ..content.inputs import links_out
 from ..render.copy import site_extra, site_name
+from ..render.markup import yaml_str
 from ..render.nav import hidden_pages
+from ..render.pagemeta import FRONT_MATTER, lead
 
 # Plugins whose work the export has already done, or that only make sense with the plugin's build.
 DROPPED_PLUGINS = {"diplokb", "offline", "privacy", "material/offline", "material/privacy"}
 # Settings naming files relative to mkdocs.yml that the export does not carry over.
 DROPPED_KEYS = ("hooks", "watch", "site_dir", "INHERIT")
+ZENSICAL_CONFIG = "zensical.yml"
+ZENSICAL_THEME = "theme-zensical"
+# What of the plugin's theme folder Zensical's theme takes: main.html is written in the Jinja that
+# MiniJinja accepts too; base.html, 404.html and partials/ are Material 9.8's own templates with fixes,
+# which would replace Zensical's and name stylesheets and scripts that Zensical's theme does not have.
+ZENSICAL_THEME_FILES = ("main.html", "assets")
 
 
 @dataclass(frozen=True)
@@ -110,6 +128,10 @@ def export_config(cfg: dict[str, Any], site_nav: list[Any] | None, not_in_nav: l
     theme = out.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
     theme["custom_dir"] = "theme"
+    if out.get("use_directory_urls") is False and isinstance(theme.get("features"), list):
+        # Pages linking .html files are for reading from disk, where previews cannot fetch sitemap.xml and the
+        # linked page (the browser logs the blocked requests): off, as the plugin's offline build has them.
+        theme["features"] = [f for f in theme["features"] if f != "navigation.instant.preview"]
     out["theme"] = theme
     if not out.get("nav") and site_nav is not None:
         out["nav"] = site_nav
@@ -169,8 +191,8 @@ def write_export(
     if outside:
         raise ValueError("\n".join(str(p) for p in outside))
     notes: list[str] = []
-    docs, theme = out / "docs", out / "theme"
-    for d in (docs, theme):
+    docs, theme, ztheme = out / "docs", out / "theme", out / ZENSICAL_THEME
+    for d in (docs, theme, ztheme):
         if d.is_symlink() or d.is_file():
             d.unlink()
         elif d.exists():
@@ -187,25 +209,142 @@ def write_export(
     custom = base.get("custom_dir") if isinstance(base, dict) else None
     if isinstance(custom, str) and (config_dir / custom).is_dir():
         shutil.copytree(config_dir / custom, theme, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    _zensical_theme(theme, ztheme)
+    # With directory URLs, a generated page goes into its address folder (topics/x.md as topics/x/index.md):
+    # its links are relative to its address, and Zensical reads a link as relative to the page's file
+    # (MkDocs leaves links in HTML alone), so the two agree only where the file sits at its address.
+    addressed = cfg.get("use_directory_urls", True) is not False
+    moved = {rel: address_file(rel) for rel in pages if addressed and address_file(rel) != rel}
+    for rel in own:
+        if rel not in pages:
+            _describe(docs / rel)
+            _relink(docs / rel, rel, moved)
     generated = {**pages}
     if knowledge_name:
         generated[knowledge_name] = knowledge
     for rel, text in generated.items():
-        target = (docs / rel).resolve()
-        if not target.is_relative_to(docs):  # slugs are validated; this is the last line of defence
+        target = (docs / moved.get(rel, rel)).resolve()
+        if not target.is_relative_to(docs) or not (docs / rel).resolve().is_relative_to(docs):  # the last line of defence
             raise ValueError(f"refusing to write outside {docs}: {rel}")
-        if target.is_file():
-            notes.append(f"{rel}: the hand-written page is replaced by the generated page of the same name")
+        for same in sorted({rel, moved.get(rel, rel)}):  # a hand-written page at the generated page's name or address
+            if (docs / same).is_file():
+                notes.append(f"{same}: the hand-written page is replaced by the generated page of the same address")
+                (docs / same).unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     if site_nav is not None:  # as the plugin sets it: its own navigation, then the hand-written pages
         site_nav = site_nav + [p for p in own if p not in pages]
     # As the plugin files them: case studies are pages, reached from their topics, not from the navigation.
     # and, past a size, essays and topics, reached from their index pages.
-    hidden = hidden_pages(pages, site_nav)
-    config, dropped = export_config(cfg, site_nav, hidden)
+    hidden = [moved.get(p, p) for p in hidden_pages(pages, site_nav)]
+    config, dropped = export_config(cfg, _renamed(site_nav, moved) if site_nav is not None else None, hidden)
     (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
+    (out / ZENSICAL_CONFIG).write_text(dump_zensical_config(config), encoding="utf-8")
     return notes + dropped
+
+
+def build_commands(out: Path) -> str:
+    """How to build an export written into ``out``, with either renderer."""
+    return f"mkdocs build -f {out / 'mkdocs.yml'}, or zensical build -f {out / ZENSICAL_CONFIG}"
+
+
+def address_file(rel: str) -> str:
+    """The file of a page in its address folder: ``topics/x.md`` -> ``topics/x/index.md`` (an index stays)."""
+    if not rel.endswith(".md") or rel == "index.md" or rel.endswith("/index.md"):
+        return rel
+    return rel[: -len(".md")] + "/index.md"
+
+
+def _renamed(nav: Any, moved: dict[str, str]) -> Any:
+    """The navigation with each moved page's file renamed."""
+    if isinstance(nav, str):
+        return moved.get(nav, nav)
+    if isinstance(nav, list):
+        return [_renamed(x, moved) for x in nav]
+    if isinstance(nav, dict):
+        return {k: _renamed(v, moved) for k, v in nav.items()}
+    return nav
+
+
+# A Markdown link's target, inline (`](target.md#a)`) or in a reference definition (`[id]: target.md`).
+_MD_LINK = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s()<>#]+\.md)(?=[#)\s>]|$)", re.MULTILINE)
+
+
+def relink(text: str, rel: str, moved: dict[str, str]) -> str:
+    """The Markdown of the hand-written page ``rel`` with its links to moved pages pointed at their new
+    files (the editor links ``topics/x.md``, the file the plugin generates); other links as written."""
+    here = posixpath.dirname(rel)
+
+    def sub(m: re.Match[str]) -> str:
+        new = moved.get(posixpath.normpath(posixpath.join(here, m[2])))
+        return m[1] + posixpath.relpath(new, here or ".") if new else m[0]
+
+    return _MD_LINK.sub(sub, text) if moved else text
+
+
+def _relink(path: Path, rel: str, moved: dict[str, str]) -> None:
+    """:func:`relink` on the export's copy of a hand-written page (an unreadable one is left to MkDocs to report)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    changed = relink(text, rel, moved)
+    if changed != text:
+        path.write_text(changed, encoding="utf-8")
+
+
+def _zensical_theme(theme: Path, ztheme: Path) -> None:
+    """Zensical's theme folder: of the export's ``theme/``, what suits Zensical's own theme."""
+    ztheme.mkdir()
+    for name in ZENSICAL_THEME_FILES:
+        src = theme / name
+        if src.is_dir():
+            shutil.copytree(src, ztheme / name)
+        elif src.is_file():
+            shutil.copy2(src, ztheme / name)
+
+
+def zensical_config(config: dict[str, Any]) -> dict[str, Any]:
+    """``zensical.yml``: the export's ``mkdocs.yml`` (inherited, so the two cannot drift apart) with
+    Zensical's theme folder, Material's classic look (the stylesheet is written against it), and, where
+    pages link to ``.html`` files, Zensical's offline plugin (search inlined, readable from disk)."""
+    out: dict[str, Any] = {"INHERIT": "mkdocs.yml", "theme": {"custom_dir": ZENSICAL_THEME, "variant": "classic"}}
+    if config.get("use_directory_urls") is False:
+        out["plugins"] = [{"offline": {"enabled": True}}]  # appended to the inherited plugins
+    return out
+
+
+def dump_zensical_config(config: dict[str, Any]) -> str:
+    head = "# Written by `diplokb render --out`: `zensical build -f zensical.yml` builds the same site with Zensical.\n"
+    return head + yaml.dump(zensical_config(config), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _describe(path: Path) -> None:
+    """Give a copied hand-written page the description the plugin gives it (:func:`lead`), in its front
+    matter, when it has none: the theme takes it from there in either engine. The copy only; an
+    unreadable page or front matter is left as it is (MkDocs reports it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    m = FRONT_MATTER.match(text)
+    if m:
+        try:
+            meta = yaml.safe_load(m[1])
+        except yaml.YAMLError:
+            return
+        if not isinstance(meta, dict) or meta.get("description"):
+            return
+        body = text[m.end() :]
+    else:
+        body = text
+    found = lead(markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables"]))
+    if not found:
+        return
+    line = f"description: {yaml_str(found)}\n"
+    # After the opening line of the page's own front matter (it stays as the editor wrote it), or a new one.
+    text = text[: text.index("\n") + 1] + line + text[text.index("\n") + 1 :] if m else f"---\n{line}---\n{text}"
+    path.write_text(text, encoding="utf-8")
 
 
 def export(

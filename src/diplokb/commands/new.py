@@ -13,11 +13,13 @@ Problems are reported as messages (:class:`ContentError`), never as tracebacks.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 from ..content.inputs import MAX_TOPIC_BYTES, read_limited
 from ..content.write import replace_bytes, writable_target
-from ..content.yamlsafe import MappingNode, ScalarNode, SequenceNode, compose, decode
+from ..content.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, compose, decode
 from ..errors import ContentError, Problem
 from ..stages.model import TODO_REFERENCE, TODO_SUMMARY, case_yaml, locate_quote
 from ..stages.sources import load_essays
@@ -54,6 +56,81 @@ def _indent(block: str, spaces: int) -> str:
     return "".join(pad + ln if ln.strip() else ln for ln in block.splitlines(keepends=True))
 
 
+# What YAML (libyaml, YAML 1.1) counts as a line break, so that line numbers in node marks and in
+# the split text agree: a file may mix CRLF and LF, end lines in a lone CR, or hold a U+2028
+# inside a quoted string.
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_BREAKS = ("\r\n", "\r", "\n", "\x85", "\u2028", "\u2029")
+
+
+def _lines(text: str) -> list[tuple[str, str, int]]:
+    """Each line as YAML counts them: (its text, its line break or "" at the end, where it starts)."""
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    for m in _BREAK.finditer(text):
+        out.append((text[pos : m.start()], m.group(), pos))
+        pos = m.end()
+    out.append((text[pos:], "", pos))
+    return out
+
+
+def _usual_break(lines: list[tuple[str, str, int]]) -> str:
+    """The line break the file uses most (of CRLF, LF and CR): new lines are written with it."""
+    counts = Counter(br for _t, br, _p in lines if br in ("\r\n", "\n", "\r"))
+    return counts.most_common(1)[0][0] if counts else "\n"
+
+
+def _insert_after(text: str, lines: list[tuple[str, str, int]], idx: int, block: str) -> str:
+    """``text`` with ``block`` inserted after 0-based line ``idx``, written with that line's break."""
+    line, br, start = lines[idx]
+    nl = br if br in ("\r\n", "\n", "\r") else _usual_break(lines)
+    block = block.replace("\n", nl)
+    if not br:  # the last line, without a break of its own
+        return text + nl + block
+    at = start + len(line) + len(br)
+    return text[:at] + block + text[at:]
+
+
+def _data(node: Node | None) -> object:
+    """A node tree as plain values (mappings as lists of pairs, in order), to compare two versions."""
+    if isinstance(node, MappingNode):
+        return [(_data(k), _data(v)) for k, v in node.value]
+    if isinstance(node, SequenceNode):
+        return [_data(n) for n in node.value]
+    return node.value if isinstance(node, ScalarNode) else None
+
+
+def _verify(path: Path, old: Node | None, new: Node | None, body: str | None, cs_key: Node | None) -> None:
+    """The new text must say what the old one did plus the one entry (nothing, for the commented template):
+    where the insertion point cannot be found safely, the file is refused, never written wrong."""
+    before = _data(old) if old is not None else []
+    after = _data(new) if new is not None else []
+    assert isinstance(before, list)
+    has_key = any(k == "case_studies" for k, _v in before)
+    old_cases = next((v for k, v in before if k == "case_studies"), None)
+    if body is None:  # the commented template: nothing changes, but an empty `[]` that lost its brackets
+        new_cases = "" if old_cases == [] else old_cases
+    else:
+        entry = _data(compose(str(path), body))
+        assert isinstance(entry, list)
+        new_cases = [*(old_cases if isinstance(old_cases, list) else []), *entry]
+    if has_key:
+        expected = [(k, new_cases if k == "case_studies" else v) for k, v in before]
+    else:
+        expected = [*before, ("case_studies", new_cases)] if body is not None else before
+    if after != expected:
+        line = cs_key.start_mark.line + 1 if cs_key is not None else 0
+        raise ContentError(
+            Problem(
+                str(path),
+                line,
+                1 if line else 0,
+                "case_studies",
+                "cannot tell where to add the case study without changing what the file says; the file is unchanged: add the entry by hand",
+            )
+        )
+
+
 def add_case_study(
     path: Path,
     *,
@@ -68,7 +145,6 @@ def add_case_study(
     data = read_limited(target, MAX_TOPIC_BYTES, "the file")
     text = decode(str(path), data)
     bom = data.startswith(b"\xef\xbb\xbf")
-    nl = "\r\n" if "\r\n" in text else "\n"
     root = compose(str(path), text)
     if root is not None and not isinstance(root, MappingNode):
         raise ContentError(Problem(str(path), 1, 1, "", "expected a topic mapping; fix the file first"))
@@ -92,28 +168,22 @@ def add_case_study(
             if isinstance(k, ScalarNode) and k.value == "case_studies":
                 cs_key, cs_val = k, v
     body = _entry(name or "", essay or "", quote or "") if active else TEMPLATE
-    lines = text.split("\n") if nl == "\n" else text.split("\r\n")
-
-    def insert_after_line(line_idx: int, block: str) -> str:
-        """Insert ``block`` after 0-based line ``line_idx`` (its own newline kept)."""
-        before = nl.join(lines[: line_idx + 1])
-        after = nl.join(lines[line_idx + 1 :])
-        block = block.replace("\n", nl)
-        return before + nl + block + after if after or line_idx + 1 < len(lines) else before + nl + block
+    lines = _lines(text)
 
     if cs_key is None:
-        prefix = "" if text.endswith(("\n", "\r")) or not text else nl
+        nl = _usual_break(lines)
+        prefix = "" if not text or text.endswith(_BREAKS) else nl
         new = text + prefix + ("case_studies:" + nl if active else "") + _indent(body, 2 if active else 0).replace("\n", nl)
-        start_line = text.count("\n") + (1 if prefix else 0) + 1 + (1 if active else 0)
+        start_line = (len(lines) - 1) + (1 if prefix else 0) + 1 + (1 if active else 0)  # (len(lines) - 1: the breaks in the text)
     elif isinstance(cs_val, SequenceNode) and cs_val.value and not cs_val.flow_style:
         indent = cs_val.start_mark.column
         last = cs_val.value[-1]
         end = last.end_mark
         last_line = end.line - 1 if end.column == 0 else end.line
         # The node's end runs on over trailing blank and comment lines: those stay after the new entry.
-        while last_line > last.start_mark.line and (not lines[last_line].strip() or lines[last_line].lstrip().startswith("#")):
+        while last_line > last.start_mark.line and (not lines[last_line][0].strip() or lines[last_line][0].lstrip().startswith("#")):
             last_line -= 1
-        new = insert_after_line(last_line, _indent(body, indent))
+        new = _insert_after(text, lines, last_line, _indent(body, indent))
         start_line = last_line + 2
     else:
         key_line = cs_key.start_mark.line
@@ -122,11 +192,11 @@ def add_case_study(
         # `case_studies: []` cannot take block items (uncommented or not): the empty `[]` goes.
         if isinstance(cs_val, SequenceNode) and cs_val.flow_style and not cs_val.value:
             s, e = cs_val.start_mark.index, cs_val.end_mark.index
-            text2 = text[:s].rstrip(" ") + text[e:]
-            lines = text2.split(nl)
-        new = insert_after_line(val_end_line, _indent(body, indent))
+            text = text[:s].rstrip(" ") + text[e:]
+            lines = _lines(text)
+        new = _insert_after(text, lines, val_end_line, _indent(body, indent))
         start_line = val_end_line + 2
 
-    compose(str(path), new)  # the result must still be YAML we can read
+    _verify(path, root, compose(str(path), new), body if active else None, cs_key)
     replace_bytes(target, (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"))
     return start_line

@@ -2,7 +2,8 @@
 
 A candidate is a sentence that gives an example ("one example is", "such as", "for instance",
 "following the 2010 ...") and names something specific: a multi-word proper name, an acronym,
-or a year. Sentences already quoted by a case study, and names already used by one, are skipped.
+or a year. Sentences already quoted by a case study, and names already used by one (as its name, a place
+or an actor), are skipped.
 The output is YAML ready to paste under ``case_studies:``; nothing is written.
 """
 
@@ -65,7 +66,8 @@ def _is_term(matcher: TermMatcher, name: str) -> bool:
 
 def suggest(essays: list[Essay], topics: list[Topic]) -> str:
     known_quotes = [normalize_quote(c.source.quote) for t in topics for c in t.case_studies if c.source]
-    known = TermMatcher((n, "x") for t in topics for c in t.case_studies for n in [c.name, *c.places])
+    # A case, a place or an actor already named by a case study (NATO is an actor, not a new case).
+    known = TermMatcher((n, "x") for t in topics for c in t.case_studies for n in [c.name, *c.places, *c.actors])
     matcher = topic_matcher(topics)
     routing = route(essays, topics, matcher)
     proper = proper_words(essays)

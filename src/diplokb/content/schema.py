@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..text import MAX_SLUG_BYTES
+from .dates import ONGOING
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ class CaseStudy:
 
     @property
     def ongoing(self) -> bool:
-        return self.years.rstrip().lower().endswith("present")
+        return bool(ONGOING.search(self.years))  # as the timeline reads it: "1999-ongoing" needs as_of too
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,57 @@ def check_slug(value: str) -> str | None:
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
+
+
+class Nearest:
+    """``did_you_mean`` against many names, asked many times: built once, each question cheap.
+
+    difflib compares a word with every choice; against an essay of 3,000 sections that took 0.17 s
+    a misspelt ``pin:``, and 3,000 of them minutes. Here an index of each choice's character
+    trigrams picks a few candidates (those sharing the most of the word's rarer trigrams, reading
+    at most :attr:`BUDGET` index entries a question) and difflib ranks only those. Up to
+    :attr:`SMALL` choices, difflib reads them all, as ``did_you_mean`` does.
+    """
+
+    SMALL = 200
+    BUDGET = 4000
+    CANDIDATES = 20
+
+    def __init__(self, choices: list[str] | set[str]) -> None:
+        self.choices = sorted(set(choices))
+        self.grams: dict[str, list[int]] = {}
+        if len(self.choices) > self.SMALL:
+            for i, c in enumerate(self.choices):
+                for g in _trigrams(c):
+                    self.grams.setdefault(g, []).append(i)
+
+    def closest(self, word: str) -> str | None:
+        if len(self.choices) <= self.SMALL:
+            pool = self.choices
+        else:
+            postings = sorted((self.grams[g] for g in _trigrams(word) if g in self.grams), key=len)
+            counts: dict[int, int] = {}
+            read = 0
+            for posting in postings:
+                if read and read + len(posting) > self.BUDGET:
+                    break  # the rest are trigrams most choices share: they tell none apart
+                read += len(posting)
+                for i in posting[: self.BUDGET]:
+                    counts[i] = counts.get(i, 0) + 1
+            best = sorted(counts, key=lambda i: -counts[i])[: self.CANDIDATES]
+            pool = sorted(self.choices[i] for i in best)
+        close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def __call__(self, word: str) -> str:
+        """The "did you mean" hint, as :func:`did_you_mean` writes it ("" when nothing is close)."""
+        close = self.closest(word)
+        return f"; did you mean `{close}`?" if close else ""
+
+
+def _trigrams(word: str) -> set[str]:
+    w = f"  {word.casefold()} "
+    return {w[i : i + 3] for i in range(len(w) - 2)}
 
 
 def _yaml_value(spec: FieldSpec, value: Any, indent: int) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..cache import BuildCache
 from ..stages.link import KnowledgeBase
+from ..stages.route import Filing, confidence
 from ..urls import case_page, essay_page, site_url, topic_page, url_of
 from .markup import Page
 
@@ -46,6 +47,7 @@ def _essays(kb: KnowledgeBase, directory_urls: bool) -> list[dict[str, Any]]:
                         "anchor": kb.section_anchor[(e.slug, i)],
                         "line": s.line,
                         "topics": kb.routing.topics_of(e.slug, i),
+                        **_filing(kb.routing.filings[e.slug][i]),
                         **({"inferred": True} if s.inferred else {}),
                     }
                     for i, s in enumerate(e.sections)
@@ -53,6 +55,14 @@ def _essays(kb: KnowledgeBase, directory_urls: bool) -> list[dict[str, Any]]:
             }
         )
     return essays
+
+
+def _filing(f: Filing) -> dict[str, Any]:
+    """How sure the filing is: decided by an editor, the router's, or under review (then on its essay page only)."""
+    return {
+        "filing": f.state,
+        "confidence": {t: {"decision": state, "reason": why} for t, (state, why) in confidence(f).items()},
+    }
 
 
 def _topics(kb: KnowledgeBase, directory_urls: bool) -> list[dict[str, Any]]:

@@ -10,8 +10,11 @@ CSL-JSON, and the page's references the same way. Every page carries JSON-LD
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
+
+from markupsafe import Markup
 
 from ..content.schema import Reference
 from ..urls import BROWSE, url_of
@@ -79,3 +82,25 @@ def _cite_html(r: Context, page: Page, item: dict[str, Any], refs: list[Referenc
     out.append(para(esc(note), "kb-meta"))
     # A div, not <details>: the citation is what a reader came for; it stays out of the search index.
     return '<div class="kb-cite" data-search-exclude="data-search-exclude">\n' + "\n".join(out) + "\n</div>"
+
+
+# A page's front matter as MkDocs reads it (mkdocs.utils.meta.YAML_RE).
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_FIRST_P = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+LEAD_LENGTH = 300
+
+
+def lead(body: str) -> str:
+    """A hand-written page's description when its front matter gives none: the first paragraph of its
+    HTML ``body`` as text, cut at a word past 300 characters (as Jinja's ``truncate`` cuts), and
+    HTML-escaped as the generated pages' front matter is; "" for a paragraph of 20 characters or fewer.
+
+    Made here rather than in the theme, whose Jinja has no string methods in the second engine the
+    export builds with: the plugin gives it the built page, the export the page's Markdown converted."""
+    m = _FIRST_P.search(body)
+    text = " ".join(Markup(m[1]).striptags().split()) if m else ""  # striptags: what Jinja's filter does
+    if len(text) <= 20:
+        return ""
+    if len(text) > LEAD_LENGTH:
+        text = text[: LEAD_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    return attr(text)

@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 import jinja2.bccache
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -42,10 +40,12 @@ from ..errors import ContentError
 from ..pipeline import run
 from ..render import markup
 from ..render.cite import SiteInfo
-from ..render.copy import copy_text, site_extra
+from ..render.copy import site_extra
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
+from ..render.pagemeta import lead
 from ..urls import site_base
 from . import searchindex
+from .config import KbConfig
 from .pages import KbPage, attach_pages, link_chains, share_partials
 from .serving import ErrorBanner, FolderWatch
 from .staging import (
@@ -66,23 +66,6 @@ if TYPE_CHECKING:  # imported by `mkdocs serve` anyway; a build need not load th
 
 log = get_plugin_logger("diplokb")
 _SEARCH_ATTR = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what Material's search removes from a page it indexed
-
-
-class KbConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config.__init_subclass__ is untyped
-    content_dir = c.Type(str, default="content")
-    """Folder holding ``topics/*.yaml``, relative to ``mkdocs.yml``."""
-    seeds_dir = c.Type(str, default="seeds")
-    """Folder holding the essays (``*.txt``) and the optional ``essays.yaml``."""
-    set_nav = c.Type(bool, default=True)
-    """Build the navigation from the topics and essays (unless ``nav`` is set in ``mkdocs.yml``)."""
-    knowledge_json = c.Type(str, default="knowledge.json")
-    """Where the machine-readable export goes in the site; empty to skip it."""
-    require_references = c.Type(bool, default=False)
-    """A case study without ``references:`` is an error (stops the build) rather than a warning."""
-    site_name = c.Type(str, default=copy_text("site_name"))
-    """The site's name, in its header, every page title and every citation; it replaces ``site_name`` of ``mkdocs.yml``."""
-    cache_dir = c.Type(str, default=".cache/diplokb")
-    """Where compiled templates are kept between builds, relative to ``mkdocs.yml``; empty to keep none."""
 
 
 @dataclass
@@ -155,6 +138,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     seeds,
                     directory_urls=config.use_directory_urls,
                     require_references=self.config.require_references,
+                    require_decisions=self.config.require_decisions,
                     cache=self.cache,
                     pages_dir=Path(here(Path(config.docs_dir))),
                     site=SiteInfo(config.site_name, site_base(config.site_url)),
@@ -342,6 +326,12 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         files = self.generated.add(files, config, generated, hidden)
         attach_pages(files, config, self.output.pages)
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # A hand-written page's description where its front matter has none (the export's copy gets the same).
+        if not isinstance(page, KbPage) and not page.meta.get("description") and (found := lead(html)):
+            page.meta["description"] = found
+        return html
 
     def _html(self, path: str, page: markup.Page) -> str:
         """A page's HTML, made once per page object (under serve a reused page is the very object it was)."""

@@ -1,9 +1,8 @@
 """Stage 2, model: topic YAML -> validated :class:`Topic` and :class:`CaseStudy` objects.
 
 The fields are defined once, in :mod:`diplokb.content.schema`; this module walks a file's composed YAML
-against them, and :mod:`diplokb.stages.provenance` checks what points elsewhere (quotes, topics). Every
-problem in a file is collected and reported as ``path:line:col: field: message``.
-"""
+against them, :mod:`diplokb.stages.provenance` checks what points elsewhere (quotes, topics) and :mod:`diplokb.stages.plausible`
+what cannot be true (dates). Every problem in a file is collected and reported as ``path:line:col: field: message``."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
+from ..content.dates import date_problem, years_problems
 from ..content.inputs import listing, optional_file
 from ..content.schema import (
     _COLOUR,
@@ -41,6 +41,7 @@ from ..content.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind
 from ..errors import ContentError, Problem, Report
 from ..text import slugify
 from .parse import Essay
+from .plausible import dated, stale_meta
 from .provenance import Refs, check_citations, check_references, check_sourced, locate_quote, unstated_facts
 
 
@@ -136,6 +137,8 @@ def _references(w: _Walker, node: Node, fld: str) -> list[Reference]:
         if date is not None and not _DATE.match(date):
             w.err(fields["date"][1], f"{where}.date", f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found `{date}`")
             continue
+        if date is not None and dated(w.report, w.path, fields["date"][1], f"{where}.date", [date_problem(date)]):
+            continue
         if url is not None and not _URL.match(url):
             w.err(fields["url"][1], f"{where}.url", f"expected a web address starting with https:// or http://, found `{url}`")
             continue
@@ -202,6 +205,9 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
     )
     if cs.as_of and not _DATE.match(cs.as_of):
         w.err(nodes["as_of"], f"{where}.as_of", f"expected the date the facts were checked, as YYYY-MM-DD, found `{cs.as_of}`")
+    elif cs.as_of:
+        dated(w.report, w.path, nodes["as_of"], f"{where}.as_of", [date_problem(cs.as_of)])
+    dated(w.report, w.path, nodes.get("years", node), f"{where}.years", years_problems(cs.years, cs.as_of if cs.ongoing else ""))
     if cs.ongoing and not cs.as_of:
         w.err(
             nodes.get("years", node), f"{where}.as_of", f"`{cs.years}` is ongoing: add `as_of:` with the date you checked it (YYYY-MM-DD)"
@@ -313,14 +319,9 @@ def load_topics(
     ``unreadable``: slugs of essays that exist but failed to load (already reported); no "no essay named" for them.
     Warnings (such as a case study without references, unless ``require_references``) are left in ``report``.
     """
-    report = Report() if report is None else report
-    refs = Refs()
-    topics: list[Topic] = []
+    report, refs = Report() if report is None else report, Refs()
     files = topic_files(content_dir, report)
-    for path in files:
-        t = _topic(path, report, refs, require_references, cache)
-        if t is not None:
-            topics.append(t)
+    topics = [t for path in files if (t := _topic(path, report, refs, require_references, cache)) is not None]
     # A topic whose file failed to load still exists: don't pile "no topic named" errors on top.
     resolved = check_references(topics, essays, refs, report, {slugify(p.stem) for p in files}, unreadable, cache.quotes if cache else None)
     report.raise_if_errors()
@@ -341,8 +342,11 @@ def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cac
     return cache.replay(str(path), (text, require_references), make, report.problems, *refs.logs())
 
 
-def load_essay_meta(path: Path, cache: BuildCache | None = None, warnings: Report | None = None) -> dict[str, EssayMeta]:
-    """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``. Warnings (a link to nothing) go to ``warnings``."""
+def load_essay_meta(
+    path: Path, cache: BuildCache | None = None, warnings: Report | None = None, essays: tuple[list[Essay], frozenset[str]] | None = None
+) -> dict[str, EssayMeta]:
+    """Optional ``seeds/essays.yaml``: ``slug: {title, source, date}``; a key given twice is an error. Warnings (a link to
+    nothing; with ``essays``, the essays read and those unreadable, an entry naming none of them) go to ``warnings``."""
     read, problem = optional_file(path, "essay metadata")
     Report([problem] if problem is not None else []).raise_if_errors()  # a link out, a loop, no permission
     if problem is not None and warnings is not None:
@@ -358,12 +362,18 @@ def load_essay_meta(path: Path, cache: BuildCache | None = None, warnings: Repor
     if not isinstance(root, MappingNode):
         w.err(root, "(top level)", f"expected a mapping of essay file names to metadata, found {kind_name(root)}")
     else:
+        keys: dict[str, Node] = {}
         for knode, vnode in root.value:
-            fields = w.mapping(vnode, ESSAY_META_FIELDS, str(knode.value))
-            if fields is None:
+            key = slugify(str(knode.value)) or str(knode.value)
+            if key in keys:  # as in a topic file: the last would silently win
+                w.err(knode, str(knode.value), f"duplicate key `{knode.value}` (lines {pos(keys[key])[0]} and {pos(knode)[0]}); keep one")
                 continue
-            vals = {k: w.string(v, f"{knode.value}.{k}", required=False) or "" for k, (_kn, v) in fields.items()}
-            out[slugify(str(knode.value)) or str(knode.value)] = EssayMeta(**vals)
+            keys[key] = knode
+            fields = w.mapping(vnode, ESSAY_META_FIELDS, str(knode.value))
+            vals = {k: w.string(v, f"{knode.value}.{k}", required=False) or "" for k, (_kn, v) in (fields or {}).items()}
+            out[key] = EssayMeta(**vals) if fields is not None else EssayMeta()
+        if essays is not None and warnings is not None:
+            stale_meta(warnings, str(path), keys, {k: m.title for k, m in out.items()}, *essays)
     report.raise_if_errors()
     return out
 

@@ -79,13 +79,26 @@ def _is_question_heading(s: str) -> bool:
     return bool(long_words) and caps * 10 >= len(long_words) * 6
 
 
-def _numbered_heading(raw: str, m: re.Match[str], lines: list[str], idx: int, prev_text: str) -> bool:
-    """'2. The Role of Attachés' standing alone between paragraphs is a numbered heading, not a list."""
+def _numbered_heading(raw: str, m: re.Match[str], nxt: str, prev_text: str) -> bool:
+    """'2. The Role of Attachés' standing alone between paragraphs is a numbered heading, not a list.
+
+    ``nxt``: the next non-blank line ("" at the end)."""
     item = raw[m.end() :].strip()
     if prev_text.endswith(":") or not is_heading_like(item):
         return False
-    nxt = next((ln for ln in lines[idx + 1 :] if ln.strip()), "")
     return bool(nxt) and list_marker(nxt) is None and not is_heading_like(nxt)
+
+
+def _next_nonblank(lines: list[str]) -> list[int]:
+    """For each line, the index of the next non-blank line after it (``len(lines)`` if none): one
+    backward pass, where looking ahead from every numbered line cost the square of the essay's length."""
+    out = [len(lines)] * len(lines)
+    nxt = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = nxt
+        if lines[i].strip():
+            nxt = i
+    return out
 
 
 def _heading_text(line: str) -> str:
@@ -104,6 +117,7 @@ def _continues(prev: str, line: str) -> bool:
 def parse_text(text: str) -> Essay:
     """Parse essay text into an :class:`Essay`; never raises on odd input."""
     lines = normalize_newlines(text).split("\n")
+    next_nonblank = _next_nonblank(lines)
     nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
     blank_between = any(not lines[i].strip() for i in range(nonblank[0], nonblank[-1])) if nonblank else False
     shape = "blocks" if blank_between else "lines"
@@ -138,7 +152,8 @@ def parse_text(text: str) -> Essay:
         numbered_heading = None
         if marker and lst is None and marker[0]:
             prev = current.blocks[-1].plain() if current is not None and current.blocks else ""
-            if _numbered_heading(raw, marker[1], lines, idx, prev):
+            nxt = lines[next_nonblank[idx]] if next_nonblank[idx] < len(lines) else ""
+            if _numbered_heading(raw, marker[1], nxt, prev):
                 numbered_heading, marker = raw[marker[1].end() :].strip(), None
         if marker:
             ordered, m = marker

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..content.essay import Essay
-from ..content.schema import _YEAR, CaseStudy, Topic, did_you_mean
+from ..content.schema import _YEAR, CaseStudy, Nearest, Topic, did_you_mean
 from ..content.yamlsafe import Node, SequenceNode, pos
 from ..errors import Report
 from ..match import canonical
 from ..text import CITE_MARKER, fold, normalize_quote, slugify
 from ..urls import section_ids, section_ref
+from .plausible import quote_names_case
 
 
 @dataclass
@@ -199,7 +200,7 @@ def check_references(
             else:
                 cases[cs.id] = cs
     by_essay = {e.slug: e for e in essays}
-    ids = _section_ids(essays) if refs.sections or refs.passages else set()
+    ids = _Sections(essays) if refs.sections or refs.passages else _Sections([])
     _check_sections(essays, ids, refs, report, unreadable or set())
     _check_passages(ids, refs, report, unreadable or set())
     for cs, enode, qnode, fld in refs.sources:
@@ -212,7 +213,7 @@ def check_references(
             continue  # the essay is there but could not be read: that is reported already
         if essay not in by_essay:
             line, col = pos(enode)
-            report.error(cs.path, line, col, f"{fld}.essay", f"no essay named `{essay}`{did_you_mean(essay, set(by_essay))}")
+            report.error(cs.path, line, col, f"{fld}.essay", f"no essay named `{essay}`{_essay_hint(essays, cs.source.quote, quotes)}")
             continue
         found = locate_quote(by_essay[essay], cs.source.quote, quotes)
         if found is None:
@@ -226,19 +227,30 @@ def check_references(
             )
             continue
         resolved.setdefault(id(cs), {})["source"] = replace(cs.source, essay=essay, line=found[0], section=found[1])
+        if not quote_names_case(cs, cs.source.quote):
+            line, col = pos(qnode)
+            report.warn(
+                cs.path,
+                line,
+                col,
+                f"{fld}.quote",
+                f"case study `{cs.name}`: the quote names none of its name's words, actors or places;"
+                " quote the sentence that names the case (or leave `source:` out and rest it on references)",
+            )
     return resolved
 
 
-def _check_sections(essays: list[Essay], ids: set[str], refs: Refs, report: Report, unreadable: set[str]) -> None:
+def _check_sections(essays: list[Essay], ids: _Sections, refs: Refs, report: Report, unreadable: set[str]) -> None:
     """Warn of a ``pin`` or ``exclude`` entry that names no section: it would silently do nothing."""
     if not refs.sections:
         return
     headings = {canonical(s.heading): s.heading for e in essays for s in e.sections if s.heading}
+    nearest_heading = Nearest(set(headings.values()))
     for text, node, path, fld in refs.sections:
         ref = section_ref(text)
         if ref is None and canonical(text) in headings:
             continue
-        hint = _unknown_section(ref, ids, unreadable) if ref is not None else did_you_mean(text, set(headings.values()))
+        hint = _unknown_section(ref, ids, unreadable) if ref is not None else nearest_heading(text)
         if hint is None:
             continue
         line, col = pos(node)
@@ -252,24 +264,75 @@ def _check_sections(essays: list[Essay], ids: set[str], refs: Refs, report: Repo
         )
 
 
-def _section_ids(essays: list[Essay]) -> set[str]:
-    """Every section's ``essay#section``, as ``pin``, ``exclude`` and passage markers name one section."""
-    return {f"{e.slug}#{sid}" for e in essays for sid in section_ids(e)}
+def _essay_hint(essays: list[Essay], quote: str, quotes: dict[str, QuoteIndex] | None) -> str:
+    """ "did you mean" for a source naming no essay: the essay that holds the quote (a renamed essay keeps its
+    text), never merely the closest name, which after a rename is the other essay."""
+    holding = [e.slug for e in essays if locate_quote(e, quote, quotes) is not None]
+    if len(holding) == 1:
+        return f"; the quote is in essay `{holding[0]}`: did you mean `{holding[0]}`?"
+    return f"; the quote is in {len(holding)} essays: {', '.join(f'`{h}`' for h in holding)}" if holding else "; the quote is in no essay"
 
 
-def _unknown_section(ref: str, ids: set[str], unreadable: set[str]) -> str | None:
+class _Sections:
+    """Every section's ``essay#section``, as ``pin``, ``exclude`` and passage markers name one section,
+    with what "did you mean" needs: each essay's ids indexed (:class:`Nearest`), built once a check."""
+
+    def __init__(self, essays: list[Essay]) -> None:
+        self.of: dict[str, list[str]] = {e.slug: section_ids(e) for e in essays}
+        self.ids = {f"{slug}#{sid}" for slug, sids in self.of.items() for sid in sids}
+        self.essays = Nearest(set(self.of))
+        self._near: dict[str, Nearest] = {}
+        self._holding: dict[str, list[str]] | None = None
+        self._all: Nearest | None = None
+
+    def any_hint(self, text: str) -> str:
+        """ "did you mean" among every ``essay#section`` (for a marker that is not one)."""
+        if self._all is None:
+            self._all = Nearest(self.ids)
+        return self._all(text)
+
+    def __contains__(self, ref: str) -> bool:
+        return ref in self.ids
+
+    def nearest(self, essay: str) -> Nearest:
+        if essay not in self._near:
+            self._near[essay] = Nearest(self.of[essay])
+        return self._near[essay]
+
+    def hint(self, ref: str) -> str:
+        """ "did you mean" for an ``essay#section`` that names none: a section of that essay; for an essay
+        not there (renamed, say), the essay that has a section of that very id, else the closest name."""
+        essay, _, sid = ref.partition("#")
+        if essay not in self.of:
+            if self._holding is None:
+                self._holding = {}
+                for slug, sids in self.of.items():
+                    for s in sids:
+                        self._holding.setdefault(s, []).append(slug)
+            holders = self._holding.get(sid, [])
+            if len(holders) == 1:
+                return f"; did you mean `{holders[0]}#{sid}`?"
+            close = self.essays.closest(essay)
+            if close is None:
+                return ""
+            essay = close
+        near = self.nearest(essay).closest(sid)
+        return f"; did you mean `{essay}#{near}`?" if near else ""
+
+
+def _unknown_section(ref: str, ids: _Sections, unreadable: set[str]) -> str | None:
     """None if ``ref`` (canonical ``essay#section``) names a section, or one of an essay that could not be read
     (reported already); else the "did you mean" hint, empty when nothing is close."""
     if ref in ids or ref.partition("#")[0] in unreadable:
         return None
-    return did_you_mean(ref, ids)
+    return ids.hint(ref)
 
 
-def _check_passages(ids: set[str], refs: Refs, report: Report, unreadable: set[str]) -> None:
+def _check_passages(ids: _Sections, refs: Refs, report: Report, unreadable: set[str]) -> None:
     """A passage marker ``[essay#section]`` that names no section is an error: it would cite nothing."""
     for text, line, col, path, fld in refs.passages:
         ref = section_ref(text)
-        hint = _unknown_section(ref, ids, unreadable) if ref is not None else did_you_mean(text, ids)
+        hint = _unknown_section(ref, ids, unreadable) if ref is not None else ids.any_hint(text)
         if hint is None:
             continue
         report.error(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..match import Hit, TermMatcher, canonical
 from ..text import fold
@@ -52,6 +53,26 @@ class Filing:
     # topic -> (term as written, where: heading | title | lead | text | title echo) -> mentions
     evidence: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     words: int = 0
+    # topic -> why the evidence is borderline: an editor reads the section before it is filed (or not)
+    review: dict[str, str] = field(default_factory=dict)
+    # What stages.decide settles, for a section: the router's own answer ("proposed"), and whether
+    # the published topics are an editor's decision, the router's sure answer, or held for review.
+    proposed: list[str] = field(default_factory=list)
+    state: Literal["router", "decided", "review"] = "router"
+    changed: str = ""  # for a decided section the router or the text would now treat otherwise: what changed
+
+
+def confidence(filing: Filing) -> dict[str, tuple[str, str]]:
+    """Per topic with evidence (or filed, or under review): (filed | not filed | review, the reason)."""
+    out: dict[str, tuple[str, str]] = {}
+    for slug in sorted(filing.scores.keys() | filing.reasons.keys() | filing.review.keys()):
+        if slug in filing.review:
+            out[slug] = ("review", filing.review[slug])
+        elif slug in filing.reasons:
+            out[slug] = ("filed", filing.reasons[slug])
+        else:
+            out[slug] = ("not filed", filing.unfiled.get(slug, ""))
+    return out
 
 
 @dataclass
@@ -105,18 +126,53 @@ class _TitlePhrase:
     """
 
     def __init__(self, matcher: TermMatcher, title: str | None) -> None:
-        self.context: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        # form -> (the two words before it, the two after it), each wherever the title has it: sets,
+        # so a mention is checked in one look-up however often a long title repeats the term.
+        self.context: dict[str, tuple[set[tuple[str, ...]], set[tuple[str, ...]]]] = {}
         self.title = t = title or ""
         for h in matcher.finditer(t):
-            before, after = tuple(_words(t[: h.start])[-2:]), tuple(_words(t[h.end :])[:2])
-            self.context.setdefault(h.form, []).append((before, after))
+            befores, afters = self.context.setdefault(h.form, (set(), set()))
+            before, after = _words_before(t, h.start), _words_after(t, h.end)
+            if len(before) == 2:
+                befores.add(before)
+            if len(after) == 2:
+                afters.add(after)
 
     def echoes(self, text: str, hit: Hit) -> bool:
         ctx = self.context.get(hit.form)
-        if not ctx:
+        if not ctx or not (ctx[0] or ctx[1]):
             return False
-        before, after = tuple(_words(text[: hit.start])[-2:]), tuple(_words(text[hit.end :])[:2])
-        return any((len(b) == 2 and b == before) or (len(a) == 2 and a == after) for b, a in ctx)
+        return (bool(ctx[0]) and _words_before(text, hit.start) in ctx[0]) or (bool(ctx[1]) and _words_after(text, hit.end) in ctx[1])
+
+
+_WINDOW = 64
+
+
+def _words_before(text: str, pos: int, k: int = 2) -> tuple[str, ...]:
+    """The last ``k`` words before ``pos``, reading only as far back as they reach.
+
+    Tokenising all of ``text[:pos]`` for every mention made a long title (or paragraph) cost the
+    square of its length. A window holding more than ``k`` words (or the whole prefix) gives the
+    same last ``k`` words: :func:`fold` maps one character to one, so a cut changes only the
+    first, partial word."""
+    size = _WINDOW
+    while True:
+        start = max(0, pos - size)
+        words = _words(text[start:pos])
+        if start == 0 or len(words) > k:
+            return tuple(words[-k:]) if k else ()
+        size *= 2
+
+
+def _words_after(text: str, pos: int, k: int = 2) -> tuple[str, ...]:
+    """The first ``k`` words from ``pos``, reading only as far as they reach (see :func:`_words_before`)."""
+    size = _WINDOW
+    while True:
+        end = min(len(text), pos + size)
+        words = _words(text[pos:end])
+        if end == len(text) or len(words) > k:
+            return tuple(words[:k])
+        size *= 2
 
 
 def _lead_end(text: str) -> int:
@@ -190,6 +246,7 @@ def _file_section(
     named = [k for k, v in body.items() if v >= TEXT_WEIGHT]
     sole = len(named) == 1 and not head  # one topic only: a single mention is enough if it meets the density bar
     opening = section.heading is None  # ``about`` holds the topics its title names
+    rule: dict[str, str] = {}  # topic -> which rule decided it, for the review rules (reasons are for people)
     for slug in sorted(scores.keys() | pinned | (about.keys() if opening else set())):
         n_text = body.get(slug, 0)
         need = MIN_BODY_HITS * (1 if slug in about or not framing else FRAME_OTHER)
@@ -198,10 +255,11 @@ def _file_section(
         elif slug in pinned:
             filing.reasons[slug] = "pinned in the topic file"
         elif head.get(slug):
-            filing.reasons[slug] = "named in the heading"
+            filing.reasons[slug], rule[slug] = "named in the heading", "heading"
         elif opening and slug in about:
-            filing.reasons[slug] = f"{about[slug]}: an opening introduces what the title names"
+            filing.reasons[slug], rule[slug] = f"{about[slug]}: an opening introduces what the title names", "opening"
         elif sole and not framing and TEXT_WEIGHT <= n_text < need and n_text / filing.words >= MIN_DENSITY:
+            rule[slug] = "single"
             filing.reasons[slug] = (
                 f"text weight {n_text:g}: the only topic a short section ({filing.words} words) names, at least 1 per {1 / MIN_DENSITY:g}"
             )
@@ -211,17 +269,51 @@ def _file_section(
                 why += " (an opening or closing, for a topic its essay is not about)"
             elif sole and not framing and n_text >= TEXT_WEIGHT:
                 why += f" (the only topic named, but thinner than 1 per {1 / MIN_DENSITY:g} words in {filing.words})"
+                rule[slug] = "single, too thin"
             filing.unfiled[slug] = why
         elif n_text / filing.words < MIN_DENSITY:
             filing.unfiled[slug] = f"text weight {n_text:g} too thin for {filing.words} words (needs 1 per {1 / MIN_DENSITY:g})"
         elif scores[slug] < MIN_SHARE * best:
             filing.unfiled[slug] = f"score {scores[slug]:g} below {MIN_SHARE:.0%} of the strongest topic's {best:g}"
         elif framing and slug in about:
-            filing.reasons[slug] = f"{about[slug]}, text weight {n_text:g}, at least {need:g}"
+            filing.reasons[slug], rule[slug] = f"{about[slug]}, text weight {n_text:g}, at least {need:g}", "text"
         else:
+            rule[slug] = "text"
             filing.reasons[slug] = f"text weight {n_text:g}, at least {need:g} and {MIN_SHARE:.0%} of the strongest topic's {best:g}"
     filing.topics = sorted(filing.reasons, key=lambda s: (-scores.get(s, 0), s))
+    _review(filing, head, body, rule)
     return filing
+
+
+def _review(filing: Filing, head: dict[str, float], body: dict[str, float], rule: dict[str, str]) -> None:
+    """Mark the topics whose evidence is borderline, so an editor reads the section before it is filed (or not).
+
+    The rules are the candidates that caught the most of the router's disagreements with the editors'
+    labels per section shown (bench/review_rules.py chose them; bench/review_eval.py measures them per
+    labelled set; bench/ROUTING.md has the figures). A topic pinned or excluded in a topic file is an
+    editor's word already (it has no ``rule``), never under review.
+    """
+    leads = {slug: sum(n for (_f, where), n in ev.items() if where == "lead") for slug, ev in filing.evidence.items()}
+    top = sorted((filing.scores.get(t, 0) for t in filing.topics), reverse=True)
+    for slug in filing.topics:
+        kind, n_text, lead = rule.get(slug), body.get(slug, 0), leads.get(slug, 0)
+        if kind == "single":
+            filing.review[slug] = f"a single mention ({n_text:g}) filed it: the only topic the section names"
+        elif kind == "opening":
+            filing.review[slug] = "an opening, filed because the essay's title names the topic"
+        elif kind == "heading" and n_text < TEXT_WEIGHT:
+            filing.review[slug] = "named only in the heading"
+        elif kind == "text" and n_text < MIN_BODY_HITS + 0.5:
+            filing.review[slug] = f"text weight {n_text:g}, near the bar of {MIN_BODY_HITS:g}"
+        elif kind == "text" and lead <= 1 and n_text - LEAD_WEIGHT * lead < TEXT_WEIGHT:
+            filing.review[slug] = "a single mention, in a paragraph's opening sentence"
+        elif kind == "text" and len(top) > 1 and (filing.scores.get(slug, 0) < top[0] or top[0] == top[1]):
+            filing.review[slug] = (
+                f"one of {len(top)} topics filed, not clearly the strongest (score {filing.scores.get(slug, 0):g} of {top[0]:g})"
+            )
+    for slug, kind in rule.items():
+        if kind == "single, too thin":
+            filing.review[slug] = f"a single mention in a long section ({filing.words} words): the only topic it names"
 
 
 def route(
@@ -251,6 +343,12 @@ def route(
             fl.append(_file_section(s, sh, matcher, rules.of_section(s.heading, f"{e.slug}#{ids[i]}" if ids else ""), title, about))
             if i == 0 and s.heading is None:  # what the opening is filed under, the essay is about
                 about = {**{k: "its essay's opening is filed under it" for k in fl[0].topics}, **about}
+        # A section filed under nothing in an essay whose title names a topic: about it in words no term holds?
+        titled = {h.key for h in matcher.finditer(title.title)}
+        for f in fl:
+            if not f.topics and not f.review:
+                for slug in sorted(titled - {k for k, v in f.unfiled.items() if v.startswith("excluded")}):
+                    f.review[slug] = "filed under nothing, in an essay whose title names this topic"
         filings[e.slug] = fl
         for i, f in enumerate(fl):
             for slug in f.topics:

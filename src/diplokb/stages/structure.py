@@ -110,13 +110,19 @@ def _recap_scores(sections: list[Section], title: str | None) -> list[list[float
             opening.update(*sec)
     base = set(content_words(title or "")) | opening
     heads = [set(content_words(s.heading)) if s.heading else set() for s in sections]
+    # How many headings use each word: a word is in section i's frame when another heading has it.
+    # (Building each section's frame as a union of every other heading cost the square of the sections.)
+    in_heads: Counter[str] = Counter()
+    for h in heads:
+        in_heads.update(h)
     out: list[list[float]] = []
     for i, sec in enumerate(paras):
-        frame = base.union(*(h for j, h in enumerate(heads) if j != i))
+        own = heads[i]
         row = []
         for words in sec:
             total = sum(idf[w] for w in words)
-            row.append(sum(idf[w] for w in words & frame) / total if total else 0.0)
+            framed = (w for w in words if w in base or in_heads[w] > (w in own))
+            row.append(sum(idf[w] for w in framed) / total if total else 0.0)
         out.append(row)
     return out
 
