@@ -289,7 +289,7 @@ def test_propose_terms_learns_from_decisions_and_changes_nothing(project: Path) 
 @pytest.mark.parametrize(
     ("topic", "added", "message"),
     [
-        ("alliances", "port visits", "soft-power.yaml:47:5: terms: `port visit` is also a term of `alliances` (as `port visits`)"),
+        ("alliances", "port visits", "soft-power.yaml:48:5: terms: `port visit` is also a term of `alliances` (as `port visits`)"),
         ("soft-power", "alliance", "`alliance` is also a term of `alliances` (as `alliance`)"),
         ("soft-power", "cooperation", "`cooperation` alone would file `soft-power` in 11 of 36 sections (31%, over 25%)"),
     ],

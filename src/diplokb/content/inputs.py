@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import ContentError, Problem
+from ..errors import ContentError, Problem, Report
 
 MAX_ESSAY_BYTES = 5 * 1024 * 1024
 MAX_TOPIC_BYTES = 2 * 1024 * 1024
@@ -224,3 +224,11 @@ def decode_essay(path: str, data: bytes) -> tuple[str, list[Problem]]:
             Problem(path, line, col, "", f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; save the essay as UTF-8")
         ) from None
     return (text[1:] if text.startswith("\ufeff") else text), []
+
+
+def topic_files(content_dir: Path, report: Report | None = None) -> list[Path]:
+    """The topic files in ``content_dir/topics``; links out of the folder and the like go to ``report``."""
+    files, problems = listing(content_dir / "topics", (".yaml", ".yml"), "a topic file")
+    if report is not None:
+        report.problems.extend(problems)
+    return files

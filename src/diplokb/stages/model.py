@@ -12,7 +12,7 @@ from typing import Any
 
 from ..cache import BuildCache
 from ..content.dates import date_problem, years_problems
-from ..content.inputs import listing, optional_file
+from ..content.inputs import optional_file, topic_files
 from ..content.schema import (
     _COLOUR,
     _DATE,
@@ -296,14 +296,6 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
         references=vals.get("references") or [],
         colour=vals.get("colour") or "",
     )
-
-
-def topic_files(content_dir: Path, report: Report | None = None) -> list[Path]:
-    """The topic files in ``content_dir/topics``; links out of the folder and the like go to ``report``."""
-    files, problems = listing(content_dir / "topics", (".yaml", ".yml"), "a topic file")
-    if report is not None:
-        report.problems.extend(problems)
-    return files
 
 
 def load_topics(
