@@ -11,14 +11,11 @@ brings the new pages back without a restart.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
 import re
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -57,6 +54,7 @@ from .staging import (
     ThemeEnvs,
     guard_site_dir,
     here,
+    no_cycle_collection,
     port_free,
     unread_titles,
 )
@@ -132,7 +130,7 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         content, seeds = self._dirs(config)
         guard_site_dir(config, content, seeds)  # before anything is written or fails
         try:
-            with _no_cycle_collection(freeze=not self.serving):
+            with no_cycle_collection(freeze=not self.serving):
                 result = run(
                     content,
                     seeds,
@@ -361,23 +359,6 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.banner.app = server.get_app() or self.banner.app
         server.set_app(self.banner)  # a broken save is shown on the served pages
         return server
-
-
-@contextmanager
-def _no_cycle_collection(freeze: bool) -> Iterator[None]:
-    """No cyclic garbage collection while the pipeline builds its objects (it makes few cycles; each
-    full collection walks everything made so far). For a one-off build, what the pipeline made is
-    then frozen: it lives until the end, and the collections during MkDocs' build need not walk it.
-    (Not under serve, where frozen objects of one build would outlive it.)"""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        if freeze:
-            gc.freeze()
 
 
 def _known_theme_dirs() -> tuple[str, ...]:

@@ -9,12 +9,15 @@ the generated pages and tells a dirty rebuild which of them changed. The adapter
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
 import shutil
 import socket
 import sysconfig
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -373,3 +376,20 @@ def here(path: Path) -> str:
     """``path`` relative to the working directory where it can be, as the content messages are."""
     cwd = Path.cwd()
     return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+
+
+@contextmanager
+def no_cycle_collection(freeze: bool) -> Iterator[None]:
+    """No cyclic garbage collection while the pipeline builds its objects (it makes few cycles; each
+    full collection walks everything made so far). For a one-off build, what the pipeline made is
+    then frozen: it lives until the end, and the collections during MkDocs' build need not walk it.
+    (Not under serve, where frozen objects of one build would outlive it.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        if freeze:
+            gc.freeze()
