@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from diplokb.site.plugin import _no_cycle_collection
+from diplokb.site.staging import no_cycle_collection as _no_cycle_collection
 
 
 @pytest.mark.parametrize("freeze", [False, True])
