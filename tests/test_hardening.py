@@ -736,7 +736,7 @@ def test_file_vanishing_during_a_rebuild_is_a_message(project: Path, monkeypatch
     """An essay or topic file deleted between listing and reading is reported, not a traceback."""
     from diplokb.content import inputs
     from diplokb.pipeline import check as pipeline_check
-    from diplokb.stages import model, sources
+    from diplokb.stages import sources
 
     real = inputs.listing
 
@@ -746,7 +746,7 @@ def test_file_vanishing_during_a_rebuild_is_a_message(project: Path, monkeypatch
         return files, problems
 
     monkeypatch.setattr(sources, "listing", listing_then_delete)
-    monkeypatch.setattr(model, "listing", listing_then_delete)
+    monkeypatch.setattr(inputs, "listing", listing_then_delete)  # topic_files lists with it
     with pytest.raises(ContentError) as info:
         pipeline_check(project / "content", project / "seeds")
     text = "\n".join(map(str, info.value.problems))
