@@ -16,7 +16,7 @@ from ..urls import ACTORS, CASE_INDEX, ESSAY_INDEX, GRAPH, TIMELINE, essay_page,
 from .context import Context
 from .copy import count
 from .markup import NOSEARCH, Block, Heading, Page, esc, nosearch_div, para, table, ul
-from .scale import entity_topics, main_topic, own_cases, topic_summaries, years_of
+from .scale import main_topic, own_cases, topic_summaries, years_of
 from .timeline import Row, timeline_html
 
 
@@ -126,32 +126,3 @@ def essay_index(r: Context) -> Page:
         nosearch_div(ul(items)),
     ]
     return Page.of(p, "Essays", "The essays of the knowledge base, grouped by topic.", out)
-
-
-def actors(r: Context) -> Page:
-    """Every actor and place with its number of case studies and mentions, and its main topics."""
-    kb = r.kb
-    p = ACTORS
-    ents = sorted(kb.entities.values(), key=lambda x: x.name.casefold())
-    out: list[Block] = [
-        Heading(1, "Actors and places"),
-        para(
-            "Every state, organisation and place the case studies name, with how many case studies name it and the topics "
-            "they belong to (each topic's page lists its case studies), and how many essay passages mention it."
-        ),
-    ]
-    for kind, label in (("actor", "Actors"), ("place", "Places")):
-        out.append(Heading(2, label, f"{kind}s"))
-        for x in (x for x in ents if x.kind == kind):
-            tops = entity_topics(kb, x.cases)
-            named = ", ".join(f"{r.link(p, topic_page(s), r.topics[s].title)} ({n})" for s, n in tops[:5])
-            more = f" and {len(tops) - 5} more topics" if len(tops) > 5 else ""
-            essays = len({e for e, _ in x.sections})
-            said = (
-                f" Mentioned in {count(len(x.sections), 'essay passage', 'essay passages')} of {count(essays, 'essay', 'essays')}."
-                if x.sections
-                else ""
-            )
-            out.append(Heading(3, x.name, x.anchor))
-            out.append(para(f"{esc(count(len(x.cases), 'case study', 'case studies'))}, under {named}{more}.{esc(said)}", nosearch=True))
-    return Page.of(p, "Actors and places", "States, organisations and places named in the case studies, with their topics.", out)
