@@ -10,8 +10,10 @@ import io
 import json
 import re
 import shutil
+import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import bibtexparser
@@ -19,9 +21,10 @@ import pytest
 import rispy
 from pyld import jsonld
 
+from diplokb.content.schema import CaseStudy, Reference
 from diplokb.errors import ContentError
 from diplokb.pipeline import Result, run
-from diplokb.render import cite, linkeddata, mapsvg
+from diplokb.render import cite, exports, linkeddata, mapsvg
 from diplokb.render.cite import SiteInfo
 from diplokb.stages.entities import load_entities
 
@@ -56,6 +59,12 @@ BAD_ENTITIES = [
     ("entities:\n  - name: US\n  - name: U.S.\n", 3, "entities[1].name", "already the name or an alias"),
     ("entities:\n  - name: UN\n    aliases: [U.N.]\n  - name: United Nations\n    aliases: [un]\n", 5, "entities[1].aliases[0]", "alias"),
     ("entities: NATO\n", 1, "entities", "expected a list"),
+    ("entities:\n  - name: NATO\n    wikidata: Q7184\n  - name: NATO\n", 4, "entities[1].name", "has an entry already (line 2)"),
+    ("entities:\n  - name: NATO\n    wikidata: Q7١٨٤\n", 3, "entities[0].wikidata", "Wikidata id"),
+    ("entities:\n  - name: X\n    latitude: nan\n    longitude: '0'\n", 3, "entities[0].latitude", "between -90 and 90"),
+    ("entities:\n  - name: X\n    latitude: '1_0'\n    longitude: '0'\n", 3, "entities[0].latitude", "between -90 and 90"),
+    ("entities:\n  - name: X\n    latitude: '0'\n    longitude: '1e2'\n", 4, "entities[0].longitude", "between -180 and 180"),
+    ('entities:\n  - name: "NA\\0TO"\n', 2, "entities[0].name", "control character U+0000"),
 ]
 
 
@@ -238,6 +247,32 @@ def test_ris_bibtex_and_csl_json_downloads_read_back(seed: Result) -> None:
     assert csl[0]["URL"] == url and csl[0]["issued"] == {"date-parts": [[2026, 12, 7]]}
 
 
+@pytest.mark.parametrize("title", ["Evil\nER  - \nTY  - JOUR\nTI  - Injected", "Evil\r\nAU  - Injected", "Evil\u2028AU  - Injected"])
+def test_ris_line_break_in_a_title_starts_no_tag(title: str) -> None:
+    """A line break in a title or publisher stays inside its RIS line: one record, no tag the text wrote."""
+    item = cite.reference_item(Reference(title, title, "2001-05", "https://example.org/x"), "r1")
+    text = cite.ris([item])
+    assert [line[:2] for line in text.splitlines()] == ["TY", "TI", "AU", "UR", "DA", "PB", "ER"]
+    assert len(rispy.loads(text)) == 1
+
+
+@pytest.mark.parametrize("url", ["https://example.org/x},title={pwned}", "https://example.org/a\\}%{", "https://example.org/{{{"])
+def test_bibtex_address_cannot_close_its_field(url: str) -> None:
+    """Braces and backslashes in an address are percent-encoded in BibTeX: one entry, its fields, the same address."""
+    item = cite.reference_item(Reference("T", "P", "2001", url), "r1")
+    lib = bibtexparser.parse_string(cite.bibtex([item]))
+    assert not lib.failed_blocks and len(lib.entries) == 1
+    assert sorted(lib.entries[0].fields_dict) == ["author", "date", "publisher", "title", "url"]
+    assert urllib.parse.unquote(lib.entries[0]["url"]) == url
+
+
+def test_site_name_in_citations_is_text() -> None:
+    """A site name with markup is shown as text in APA, Chicago and MLA, not as HTML."""
+    site = SiteInfo('Arms & <img src=x onerror=alert(1)> "Review"', "https://kb.example/", datetime.date(2026, 12, 7))
+    for _label, got in cite.Citer(site).formatted("Peacekeeping", "topics/x/"):
+        assert "<img" not in got and html.unescape(got).startswith(site.name)
+
+
 def test_references_download_lists_each_reference(seed: Result) -> None:
     """A case study's references download as RIS with one record per reference."""
     c = seed.kb.cases["amisom-in-somalia"]
@@ -320,6 +355,27 @@ def test_cases_csv_has_one_row_per_case(seed: Result) -> None:
     assert (
         kfor["ongoing"] == "yes" and kfor["places"] == "Kosovo" and kfor["url"] == "https://kb.example/diplokb/case-studies/kfor-in-kosovo/"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "cell"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("NATO", "NATO"),
+    ],
+)
+def test_csv_cells_are_never_formulas(written: str, cell: str) -> None:
+    """A case or actor name a spreadsheet would run as a formula is written with a leading quote (OWASP's advice)."""
+    case = CaseStudy(
+        id="x", name=written, summary="S.", source=None, actors=[written], places=[written], years=written, path="t.yaml", line=1
+    )
+    kb = SimpleNamespace(cases={"x": case})
+    row = next(csv.DictReader(io.StringIO(exports.cases_csv(kb, SITE))))  # type: ignore[arg-type]
+    assert (row["name"], row["actors"], row["places"], row["years"]) == (cell, cell, cell, cell)
 
 
 def test_places_geojson_is_points_in_range(seed: Result) -> None:

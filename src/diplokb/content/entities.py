@@ -28,7 +28,7 @@ ENTITY_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("references", "refs", False, "Public references for the description: title, publisher, date, url.", []),
 )
 ENTITY_KINDS = ("actor", "place")
-WIKIDATA = re.compile(r"^Q[1-9]\d{0,11}$")
+WIKIDATA = re.compile(r"Q[1-9][0-9]{0,11}")  # matched whole (fullmatch): ASCII digits, no line break after
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,10 @@ def _template(site: SiteInfo, label: str, style: str) -> _Template:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
-    item = page_item(site, "page", f"{_TITLE} {_PROBE}", "")
+    from .markup import esc
+
+    # citeproc-py's HTML formatter writes text as it is given: the site's name goes in escaped.
+    item = page_item(SiteInfo(esc(site.name), site.url, site.date, site.language), "page", f"{_TITLE} {_PROBE}", "")
     item["URL"] = _URL
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it does not implement
@@ -206,13 +209,30 @@ def bibtex(items: list[dict[str, Any]], latex: Latex | None = None) -> str:
         fields.append(Field("date", "{" + _iso(it["issued"]) + "}"))
         if "accessed" in it:
             fields.append(Field("urldate", "{" + _iso(it["accessed"]) + "}"))
-        fields.append(Field("url", "{" + it["URL"] + "}"))
+        fields.append(Field("url", "{" + bibtex_url(it["URL"]) + "}"))
         entries.append(Entry("online", it["id"], fields))
     return str(write_string(Library(entries), unparse_stack=[]))
 
 
+_URL_UNSAFE = re.compile(r"[{}\\\s]")
+
+
+def bibtex_url(url: str) -> str:
+    """An address as a BibTeX value reads it verbatim: braces, backslashes and spaces percent-encoded (the same address),
+    so no address can close its field and start another."""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url)
+
+
 def _iso(d: dict[str, list[list[int]]]) -> str:
     return "-".join(f"{x:02d}" if n else str(x) for n, x in enumerate(d["date-parts"][0]))
+
+
+_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+
+
+def one_line(text: str) -> str:
+    """Text on one line: RIS is a tag a line, so a line break in a value would start a record or tag of its own."""
+    return _BREAKS.sub(" ", text)
 
 
 def ris(items: list[dict[str, Any]]) -> str:
@@ -227,19 +247,19 @@ def ris(items: list[dict[str, Any]]) -> str:
     for it in items:
         rec: dict[str, Any] = {
             "type_of_reference": "ELEC",
-            "title": it["title"],
-            "authors": [it["author"][0]["literal"]],
-            "urls": [it["URL"]],
+            "title": one_line(it["title"]),
+            "authors": [one_line(it["author"][0]["literal"])],
+            "urls": [one_line(it["URL"])],
             "date": _iso(it["issued"]).replace("-", "/"),
         }
         if it.get("container-title"):
-            rec["secondary_title"] = it["container-title"]
+            rec["secondary_title"] = one_line(it["container-title"])
         if it.get("publisher"):
-            rec["publisher"] = it["publisher"]
+            rec["publisher"] = one_line(it["publisher"])
         if "accessed" in it:
             rec["access_date"] = _iso(it["accessed"]).replace("-", "/")
         if it.get("language"):
-            rec["language"] = it["language"]
+            rec["language"] = one_line(it["language"])
         records.append(rec)
     return str(rispy.dumps(records, implementation=Writer)).lstrip("\n")
 

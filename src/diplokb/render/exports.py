@@ -31,14 +31,25 @@ def downloads(kb: KnowledgeBase, site: SiteInfo, directory_urls: bool = True) ->
     }
 
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): it starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(text: str) -> str:
+    """A cell no spreadsheet runs: one starting with ``=``, ``+``, ``-``, ``@``, a tab or a line break gets a leading ``'``."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def cases_csv(kb: KnowledgeBase, site: SiteInfo, directory_urls: bool = True) -> str:
-    """One row a case study; lists (places, actors, topics, reference addresses) joined with "; "."""
+    """One row a case study; lists (places, actors, topics, reference addresses) joined with "; ". Cells go through
+    :func:`csv_cell`, so a name written as a formula stays text in a spreadsheet."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CASE_COLUMNS)
     for c in sorted(kb.cases.values(), key=lambda c: c.id):
         w.writerow(
-            [
+            csv_cell(cell)
+            for cell in [
                 c.id,
                 c.name,
                 site.page_url(url_of(case_page(c.id), directory_urls)),

@@ -8,6 +8,7 @@ file already merges them with ``aliases``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,12 +76,14 @@ def _entries(w: _Walker, root: Node) -> list[Node]:
     return list(node.value)
 
 
+_DEGREES = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+
+
 def _number(w: _Walker, node: Node, fld: str, limit: float) -> float | None:
     text = w.string(node, fld)
-    try:
-        value = float(text) if text is not None else None
-    except ValueError:
-        value = None
+    if text is None:
+        return None  # reported
+    value = float(text) if _DEGREES.fullmatch(text) else None  # not nan, inf, 1e5, 1_0
     if value is None or not -limit <= value <= limit:
         w.err(node, fld, f"expected a number of degrees between -{limit:g} and {limit:g}, found `{text}`")
         return None
@@ -101,7 +104,7 @@ def _entry(w: _Walker, node: Node, where: str) -> tuple[EntityInfo, list[Node]] 
     if written_kind is not None and kind is None:
         w.err(fields["kind"][1], f"{where}.kind", f"expected `actor` or `place`, found `{written_kind}`")
     qid = vals.get("wikidata") or ""
-    if qid and not WIKIDATA.match(qid):
+    if qid and not WIKIDATA.fullmatch(qid):
         w.err(fields["wikidata"][1], f"{where}.wikidata", f"expected a Wikidata id such as Q30 (Q and digits), found `{qid}`")
         qid = ""
     refs = _references(w, fields["references"][1], f"{where}.references") if "references" in fields else []
@@ -136,6 +139,9 @@ def _book(w: _Walker, items: list[Node]) -> EntityBook:
         if got is None:
             continue
         info, nodes = got
+        if info.name in entries:
+            w.err(nodes[0], f"entities[{i}].name", f"`{info.name}` has an entry already (line {entries[info.name].line}); keep one")
+            continue
         for n, written in enumerate((info.name, *info.aliases)):
             key = fold_name(written)
             fld = f"entities[{i}].name" if n == 0 else f"entities[{i}].aliases[{n - 1}]"
