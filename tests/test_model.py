@@ -10,7 +10,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from diplokb.errors import ContentError
+from diplokb.errors import ContentError, Problem
 from diplokb.render.markup import esc
 from diplokb.stages.model import check_slug, json_schema, load_topics
 from diplokb.stages.sources import load_essay
@@ -138,6 +138,25 @@ def test_latin1_and_nul_bytes(tmp_path: Path) -> None:
     assert "test.yaml:1:14:" in msgs[0] and "byte 0xe9 at byte offset 13" in msgs[0]
     msgs = problems(tmp_path, {"test.yaml": b"title: T\nsummary: S\x00\nterms: [a]\n"})
     assert "test.yaml:2:11:" in msgs[0] and "NUL byte at byte offset 19" in msgs[0]
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [("\\0", "U+0000"), ("\\e]0;owned\\a", "U+001B"), ("\\a", "U+0007"), ("\\v", "U+000B"), ("\\x7f", "U+007F"), ("\\x9b", "U+009B")],
+)
+def test_control_characters_written_as_yaml_escapes_are_errors(tmp_path: Path, escape: str, code: str) -> None:
+    """A control character a YAML escape writes into a name, place or actor is an error with its place, never page text."""
+    text = GOOD.replace("  - name: First Case", f'  - name: "First{escape} Case"').replace("actors: [NATO]", f'actors: ["NA{escape}TO"]')
+    msgs = problems(tmp_path, {"test.yaml": text})
+    assert any(":6:11: case_studies[0].name: control character " + code in m for m in msgs), msgs
+    assert any(":9:14: case_studies[0].actors[0]: control character " + code in m for m in msgs), msgs
+
+
+@pytest.mark.parametrize("text", ["\x1b]0;owned\x07", "\x1b[2J", "\u202eevil", "a\x00b", "\x9b31m"])
+def test_messages_print_control_characters_as_escapes(text: str) -> None:
+    """A problem's message, echoing what a file says, prints control characters and direction overrides as escapes."""
+    shown = str(Problem("t.yaml", 1, 2, "field", f"unknown field `{text}`"))
+    assert shown == "t.yaml:1:2: field: unknown field `" + text.encode("unicode_escape").decode("ascii") + "`"
 
 
 def test_bom_and_crlf_load(tmp_path: Path) -> None:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# What a message must not send to a terminal as it is: control characters (escape sequences retitle or clear it)
+# and the bidirectional overrides that reorder what it shows. Written as escapes (\x1b, \u202e) instead.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print to a terminal: control characters and direction overrides as Python escapes."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass
@@ -22,7 +31,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
         fld = f" {self.field}:" if self.field else ""
-        return f"{where}:{fld} {self.message}"
+        return printable(f"{where}:{fld} {self.message}")
 
 
 class KbError(Exception):

@@ -136,6 +136,9 @@ _SAFE_SLUG = re.compile(r"^[^\W_][\w-]*$", re.UNICODE)
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # Left in by an editor (or by `diplokb new case-study`): never published.
+# Control characters (NUL, escape, bell...: C0 but tab and line breaks, DEL, C1): a YAML "\0" or "\e" escape writes
+# them, nothing shows them, they make HTML invalid and they drive the terminal that prints an error.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum", re.IGNORECASE)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # a topic's colour: #rrggbb
 _YEAR = re.compile(r"\b(\d{4})\b")

@@ -19,6 +19,7 @@ from ..content.schema import (
     _PLACEHOLDER,
     _URL,
     CASE_FIELDS,
+    CONTROL,
     ESSAY_META_FIELDS,
     REFERENCE_FIELDS,
     RESERVED_PAGES,
@@ -90,6 +91,10 @@ class _Walker:
         value = str(node.value).strip()
         if required and not value:
             self.err(node, fld, "expected text, found an empty value")
+            return None
+        control = CONTROL.search(value)
+        if control:
+            self.err(node, fld, f"control character U+{ord(control.group(0)):04X} at character {control.start() + 1}; remove it")
             return None
         placeholder = _PLACEHOLDER.search(value)
         if placeholder:
