@@ -141,6 +141,19 @@ _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum", re.IGNORECASE)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # a topic's colour: #rrggbb
+
+
+def unfit_text(value: str) -> str | None:
+    """Why ``value`` cannot be published as written (a control character, a placeholder left in), or None."""
+    control = CONTROL.search(value)
+    if control:
+        return f"control character U+{ord(control.group(0)):04X} at character {control.start() + 1}; remove it"
+    placeholder = _PLACEHOLDER.search(value)
+    if placeholder:
+        return f"placeholder `{placeholder.group(0)}` left in; replace it with the real text"
+    return None
+
+
 _YEAR = re.compile(r"\b(\d{4})\b")
 
 

@@ -16,10 +16,8 @@ from ..content.inputs import optional_file, topic_files
 from ..content.schema import (
     _COLOUR,
     _DATE,
-    _PLACEHOLDER,
     _URL,
     CASE_FIELDS,
-    CONTROL,
     ESSAY_META_FIELDS,
     REFERENCE_FIELDS,
     RESERVED_PAGES,
@@ -37,6 +35,7 @@ from ..content.schema import (
     check_slug,
     did_you_mean,
     json_schema,
+    unfit_text,
 )
 from ..content.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos
 from ..errors import ContentError, Problem, Report
@@ -92,13 +91,9 @@ class _Walker:
         if required and not value:
             self.err(node, fld, "expected text, found an empty value")
             return None
-        control = CONTROL.search(value)
-        if control:
-            self.err(node, fld, f"control character U+{ord(control.group(0)):04X} at character {control.start() + 1}; remove it")
-            return None
-        placeholder = _PLACEHOLDER.search(value)
-        if placeholder:
-            self.err(node, fld, f"placeholder `{placeholder.group(0)}` left in; replace it with the real text")
+        problem = unfit_text(value)
+        if problem:
+            self.err(node, fld, problem)
             return None
         return value
 
