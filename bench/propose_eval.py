@@ -23,7 +23,7 @@ from diplokb.content.schema import Topic
 from diplokb.stages.route import route
 from diplokb.urls import section_ids
 
-PAIRS = [("holdout4", "holdout5"), ("holdout5", "holdout6"), ("holdout6", "holdout7")]
+PAIRS = [("holdout4", "holdout5"), ("holdout5", "holdout6"), ("holdout6", "holdout7"), ("holdout7", "holdout8")]
 
 
 def as_decisions(d: Labelled) -> Decisions:

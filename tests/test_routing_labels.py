@@ -37,7 +37,8 @@ term ``armistice``, which filed three of its sections against both editors, then
 development set (73.0 %). ``holdout7`` (``tests/data/holdout7/``, six more, written and labelled blind
 with varied endings) gave 59.1 % (26 of 44) on the router of that day; the closing rule then added
 (an unheaded closing after a short last section) lifts it to 60.9 % and holdout6 to 74.4 %. The goal
-is not met on essays never seen.
+is not met on essays never seen. ``holdout8`` (``tests/data/holdout8/``, six more, written and labelled
+blind on 7 December 2026; a second editor agrees on 50 of 59) gave 62.7 % (37 of 59).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ FOLDERS = {
     "holdout5": DATA / "holdout5",
     "holdout6": DATA / "holdout6",
     "holdout7": DATA / "holdout7",
+    "holdout8": DATA / "holdout8",
 }
 SEED_ESSAYS = [load_essay(p) for p in sorted(SEEDS.glob("*.txt"))]
 TOPICS = load_topics(CONTENT, SEED_ESSAYS)
@@ -81,6 +83,7 @@ FLOOR = {
     "holdout5": 0.764,
     "holdout6": 0.743,
     "holdout7": 0.608,
+    "holdout8": 0.627,
 }
 
 
