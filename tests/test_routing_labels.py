@@ -83,7 +83,7 @@ FLOOR = {
     "holdout5": 0.764,
     "holdout6": 0.743,
     "holdout7": 0.608,
-    "holdout8": 0.627,
+    "holdout8": 0.620,  # 0.627 measured blind (59 sections); 36 of 58 once a headed "Conclusion" is never split
 }
 
 

@@ -142,6 +142,8 @@ def split_closing(sections: list[Section], title: str | None) -> None:
     headed = [s for s in sections if s.heading is not None]
     if len(headed) < 4 or sections[-1].heading is None:
         return
+    if sections[-1].heading.casefold().startswith(CLOSING_TITLE.casefold()):
+        return  # the essay's own "Conclusion": its paragraphs are the closing already (two "Conclusion"s would read oddly)
     last = sections[-1]
     sizes = sorted(len(s.blocks) for s in headed[:-1])
     typical = sizes[len(sizes) // 2] if len(sizes) % 2 else (sizes[len(sizes) // 2 - 1] + sizes[len(sizes) // 2]) / 2
