@@ -118,7 +118,7 @@ class FolderWatch:
 
     def __init__(self, server: LiveReloadServer, folders: Iterable[Path]) -> None:
         self.server = server
-        self.folders = {os.path.abspath(f): _identity(os.path.abspath(f)) for f in folders}
+        self.folders: dict[str, tuple[int, int] | None] = {os.path.abspath(f): _identity(os.path.abspath(f)) for f in folders}
         handler = _Changed(self.check)
         for parent in sorted({os.path.dirname(f) for f in self.folders}):
             if os.path.isdir(parent):
@@ -131,7 +131,10 @@ class FolderWatch:
         for path, known in list(self.folders.items()):
             now = _identity(path)
             if now is None:
-                continue  # gone for now: watched again once it is back
+                # Gone for now: watched again once it is back, whatever its identity then (moved back, it is the
+                # same folder, but a build failed while it was away and its watch may have been dropped).
+                self.folders[path] = None
+                continue
             emitter = self._emitter(path)
             if emitter is not None and emitter.is_alive() and now == known:
                 continue
