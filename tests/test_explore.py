@@ -28,7 +28,7 @@ from diplokb.render import cite, exports, linkeddata, mapsvg
 from diplokb.render.cite import SiteInfo
 from diplokb.stages.entities import load_entities
 
-from .conftest import CONTENT, SEEDS
+from .conftest import CONTENT, SEEDS, mkdocs
 
 SITE = SiteInfo("Military Diplomacy Knowledge Base", "https://kb.example/diplokb/", datetime.date(2026, 12, 7))
 
@@ -264,6 +264,19 @@ def test_bibtex_address_cannot_close_its_field(url: str) -> None:
     assert not lib.failed_blocks and len(lib.entries) == 1
     assert sorted(lib.entries[0].fields_dict) == ["author", "date", "publisher", "title", "url"]
     assert urllib.parse.unquote(lib.entries[0]["url"]) == url
+
+
+def test_build_prints_nothing_for_characters_latex_cannot_name(project: Path) -> None:
+    """A title holding U+2028, U+2029 or a CJK character builds without pylatexenc's "No known latex representation" on stderr."""
+    topic = project / "content/topics/alliances.yaml"
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("title: Alliances\n", 'title: "Alli\\u2028an\\u2029ces \u540c\u76df"\n', 1),
+        encoding="utf-8",
+    )
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 0, res.stderr
+    assert "latex" not in res.stderr.lower()
+    assert "\u540c\u76df" in (project / "site/topics/alliances/index.html").read_text(encoding="utf-8")
 
 
 def test_site_name_in_citations_is_text() -> None:
