@@ -80,6 +80,17 @@ def test_bad_entities_file_is_an_error_with_its_place(tmp_path: Path, text: str,
     assert hit.path.endswith("entities.yaml") and hit.line == line
 
 
+@pytest.mark.parametrize("value", ["[13.5]", "{deg: 13.5}", "true", "null", "''", "0x10", "'200'"])
+@pytest.mark.parametrize("fld", ["latitude", "longitude"])
+def test_wrong_coordinate_is_one_message(tmp_path: Path, fld: str, value: str) -> None:
+    """A coordinate of the wrong type or out of range is one error on its line, not one per check."""
+    other = "longitude" if fld == "latitude" else "latitude"
+    content = _content(tmp_path, f"entities:\n  - name: X\n    {fld}: {value}\n    {other}: '0'\n")
+    with pytest.raises(ContentError) as info:
+        load_entities(content)
+    assert [(p.line, p.field) for p in info.value.problems] == [(3, f"entities[0].{fld}")], [str(p) for p in info.value.problems]
+
+
 def test_no_entities_file_is_fine(tmp_path: Path) -> None:
     """Without entities.yaml every actor and place still has its page."""
     res = run(_content(tmp_path, None), SEEDS, site=SITE)
