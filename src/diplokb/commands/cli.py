@@ -24,7 +24,7 @@ from ..content.outputs import Input, clash, project_inputs, site_dir_problem
 from ..errors import KbError, Problem
 from ..pipeline import check, run
 from ..render.cite import SiteInfo
-from ..render.copy import site_name
+from ..render.copy import site_name, site_name_problem
 from ..render.nav import nav
 from ..stages.decide import filing_problems, settle
 from ..stages.model import check_slug, json_schema
@@ -78,6 +78,7 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
     for key in ("content_dir", "seeds_dir"):
         if isinstance(options.get(key), str):
             out[key] = str(path.parent / options[key])
+    out["site_name"] = site_name(options)
     out["require_references"] = options.get("require_references") is True
     out["require_decisions"] = options.get("require_decisions") is True
     return out
@@ -90,17 +91,24 @@ def _inputs(args: argparse.Namespace) -> list[Input]:
     return project_inputs(Path(args.config).resolve().parent, Path(args.content), Path(args.seeds), docs, custom)
 
 
+def _site_name_problem(args: argparse.Namespace) -> Problem | None:
+    """The plugin refuses a site name holding markup (its configuration check): so do check and render."""
+    why = site_name_problem(args.site_name)
+    return Problem(str(args.config), 0, 0, "site_name", why) if why is not None else None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     docs = Path(args.docs_dir) if args.docs_dir else None
     # The build refuses a site_dir that would delete an input (before MkDocs empties it): so does check.
     site_dir = Path(args.site_dir) if args.site_dir else None
     bad = site_dir_problem(site_dir, _inputs(args), Path(args.config), args.site_dir) if site_dir else None
+    early = [p for p in (bad, _site_name_problem(args)) if p is not None]  # the build refuses these before reading content
     try:
         loaded = check(Path(args.content), Path(args.seeds), args.require_references, pages_dir=docs)
     except KbError as exc:
-        raise KbError(([bad] if bad else []) + exc.problems) from None
-    if bad is not None:
-        raise KbError(bad)
+        raise KbError(early + exc.problems) from None
+    if early:
+        raise KbError(early)
     if docs is not None and docs.is_dir():
         # A hand-written page where a generated one goes is replaced by it (the build warns).
         generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH, MAP, BROWSE, BIBLIOGRAPHY}
@@ -162,6 +170,9 @@ def cmd_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    named = _site_name_problem(args)
+    if named is not None:
+        raise KbError(named)
     out = Path(args.out).resolve()
     config = read_mkdocs_yml(Path(args.config)) or {}
     directory_urls = not args.no_directory_urls and config.get("use_directory_urls", True) is not False
@@ -341,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     args.seeds = args.seeds or site.get("seeds_dir", "seeds")
     args.docs_dir = site.get("docs_dir")
     args.site_dir, args.custom_dir = site.get("site_dir"), site.get("custom_dir")
+    args.site_name = site.get("site_name") or site_name({})
     if getattr(args, "strict", False) is None:
         args.strict = site.get("strict", False)
     if args.cmd == "serve":
