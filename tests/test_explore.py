@@ -27,6 +27,7 @@ from diplokb.pipeline import Result, run
 from diplokb.render import cite, exports, linkeddata, mapsvg
 from diplokb.render.cite import SiteInfo
 from diplokb.stages.entities import load_entities
+from diplokb.text import slugify
 
 from .conftest import CONTENT, SEEDS, mkdocs
 
@@ -95,6 +96,23 @@ def test_no_entities_file_is_fine(tmp_path: Path) -> None:
     """Without entities.yaml every actor and place still has its page."""
     res = run(_content(tmp_path, None), SEEDS, site=SITE)
     assert "actors/nato.md" in res.pages and "places/somalia.md" in res.pages
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Côte d'Ivoire", "Cote d'Ivoire"), ("Cote d’Ivoire", "Cote d'Ivoire"), ("São Tomé", "Sao Tome")],
+)
+def test_names_on_one_page_spelt_two_ways_are_reported(tmp_path: Path, first: str, second: str) -> None:
+    """Two spellings that slugify alike (one entity page) are a warning naming both and where each is written."""
+    content = _content(tmp_path, None)
+    for name, place in ((first, "places: [Japan]"), (second, "places: [Afghanistan]")):
+        topic = next(p for p in (content / "topics").glob("*.yaml") if place in p.read_text(encoding="utf-8"))
+        topic.write_text(topic.read_text(encoding="utf-8").replace(place, f'places: ["{name}"]', 1), encoding="utf-8")
+    res = run(content, SEEDS, site=SITE)
+    assert slugify(first) == slugify(second) and f"places/{slugify(first)}.md" in res.pages  # one page for both
+    said = [str(w) for w in res.warnings if f"`{first}`" in w.message and f"`{second}`" in w.message]
+    assert len(said) == 1 and "share one page" in said[0] and "aliases:" in said[0], said
+    assert "alliances.yaml:" in said[0] and "nation-building.yaml:" in said[0]
 
 
 def test_likely_duplicates_are_reported_and_aliases_merge_them(tmp_path: Path) -> None:
