@@ -27,8 +27,9 @@ from diplokb.pipeline import Result, run
 from diplokb.render import cite, exports, linkeddata, mapsvg
 from diplokb.render.cite import SiteInfo
 from diplokb.stages.entities import load_entities
+from diplokb.text import slugify
 
-from .conftest import CONTENT, SEEDS
+from .conftest import CONTENT, SEEDS, mkdocs
 
 SITE = SiteInfo("Military Diplomacy Knowledge Base", "https://kb.example/diplokb/", datetime.date(2026, 12, 7))
 
@@ -80,10 +81,38 @@ def test_bad_entities_file_is_an_error_with_its_place(tmp_path: Path, text: str,
     assert hit.path.endswith("entities.yaml") and hit.line == line
 
 
+@pytest.mark.parametrize("value", ["[13.5]", "{deg: 13.5}", "true", "null", "''", "0x10", "'200'"])
+@pytest.mark.parametrize("fld", ["latitude", "longitude"])
+def test_wrong_coordinate_is_one_message(tmp_path: Path, fld: str, value: str) -> None:
+    """A coordinate of the wrong type or out of range is one error on its line, not one per check."""
+    other = "longitude" if fld == "latitude" else "latitude"
+    content = _content(tmp_path, f"entities:\n  - name: X\n    {fld}: {value}\n    {other}: '0'\n")
+    with pytest.raises(ContentError) as info:
+        load_entities(content)
+    assert [(p.line, p.field) for p in info.value.problems] == [(3, f"entities[0].{fld}")], [str(p) for p in info.value.problems]
+
+
 def test_no_entities_file_is_fine(tmp_path: Path) -> None:
     """Without entities.yaml every actor and place still has its page."""
     res = run(_content(tmp_path, None), SEEDS, site=SITE)
     assert "actors/nato.md" in res.pages and "places/somalia.md" in res.pages
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Côte d'Ivoire", "Cote d'Ivoire"), ("Cote d’Ivoire", "Cote d'Ivoire"), ("São Tomé", "Sao Tome")],
+)
+def test_names_on_one_page_spelt_two_ways_are_reported(tmp_path: Path, first: str, second: str) -> None:
+    """Two spellings that slugify alike (one entity page) are a warning naming both and where each is written."""
+    content = _content(tmp_path, None)
+    for name, place in ((first, "places: [Japan]"), (second, "places: [Afghanistan]")):
+        topic = next(p for p in (content / "topics").glob("*.yaml") if place in p.read_text(encoding="utf-8"))
+        topic.write_text(topic.read_text(encoding="utf-8").replace(place, f'places: ["{name}"]', 1), encoding="utf-8")
+    res = run(content, SEEDS, site=SITE)
+    assert slugify(first) == slugify(second) and f"places/{slugify(first)}.md" in res.pages  # one page for both
+    said = [str(w) for w in res.warnings if f"`{first}`" in w.message and f"`{second}`" in w.message]
+    assert len(said) == 1 and "share one page" in said[0] and "aliases:" in said[0], said
+    assert "alliances.yaml:" in said[0] and "nation-building.yaml:" in said[0]
 
 
 def test_likely_duplicates_are_reported_and_aliases_merge_them(tmp_path: Path) -> None:
@@ -264,6 +293,19 @@ def test_bibtex_address_cannot_close_its_field(url: str) -> None:
     assert not lib.failed_blocks and len(lib.entries) == 1
     assert sorted(lib.entries[0].fields_dict) == ["author", "date", "publisher", "title", "url"]
     assert urllib.parse.unquote(lib.entries[0]["url"]) == url
+
+
+def test_build_prints_nothing_for_characters_latex_cannot_name(project: Path) -> None:
+    """A title holding U+2028, U+2029 or a CJK character builds without pylatexenc's "No known latex representation" on stderr."""
+    topic = project / "content/topics/alliances.yaml"
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("title: Alliances\n", 'title: "Alli\\u2028an\\u2029ces \u540c\u76df"\n', 1),
+        encoding="utf-8",
+    )
+    res = mkdocs(project, "build", "--strict")
+    assert res.returncode == 0, res.stderr
+    assert "latex" not in res.stderr.lower()
+    assert "\u540c\u76df" in (project / "site/topics/alliances/index.html").read_text(encoding="utf-8")
 
 
 def test_site_name_in_citations_is_text() -> None:

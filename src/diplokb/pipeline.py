@@ -19,10 +19,10 @@ from .content.schema import CaseStudy
 from .errors import ContentError, Problem, Report
 from .match import TermMatcher
 from .render.cite import SiteInfo
-from .render.exports import downloads
+from .render.exports import DOWNLOADS, downloads
 from .render.knowledge import knowledge_json
 from .render.markup import Page
-from .render.renderer import render
+from .render.renderer import page_paths, render
 from .stages.decide import filing_problems, load_decisions, settle
 from .stages.entities import likely_duplicates, load_entities
 from .stages.link import KnowledgeBase, build
@@ -145,6 +145,19 @@ def run(
     ``require_decisions``: a section under review (undecided, the router unsure) is an error."""
     cache = cache if cache is not None else BuildCache()
     loaded = check(content_dir, seeds_dir, require_references, cache, pages_dir)  # parse, model
+    kb = link(loaded, cache, require_decisions)  # route, decide, link
+    rendered = render(kb, directory_urls, cache, site)  # render
+    pages = {pg.path: pg for pg in rendered.pages}  # a page reused under serve is the very object it was
+    kept = {str(seeds_dir / "essays.yaml"), str(content_dir / ENTITIES_FILE), str(content_dir / DECISIONS_FILE)}
+    cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | kept)
+    knowledge = knowledge_json(kb, rendered.pages, directory_urls, cache)
+    files = downloads(kb, rendered.site, directory_urls)
+    return Result(kb, pages, knowledge, loaded.warnings + list(rendered.problems), files)
+
+
+def link(loaded: Loaded, cache: BuildCache | None = None, require_decisions: bool = False) -> KnowledgeBase:
+    """route -> decide -> link of what :func:`check` loaded (``require_decisions``: a section under review is an error)."""
+    cache = cache if cache is not None else BuildCache()
     matcher, hits = scan(loaded.essays, loaded.topics, cache)
     essays, topics = tuple(loaded.essays), _as_before(loaded.topics, cache)
     routing = cache.stage(
@@ -160,14 +173,13 @@ def run(
         (essays, loaded.meta, routing, _for_link(topics), loaded.entities),
         lambda: build(loaded.essays, topics, loaded.meta, routing, hits, cache, loaded.entities),
     )
-    kb = _with_topics(kb, topics)  # link (an edit that changes no link reuses the links, with the new topics)
-    rendered = render(kb, directory_urls, cache, site)  # render
-    pages = {pg.path: pg for pg in rendered.pages}  # a page reused under serve is the very object it was
-    kept = {str(seeds_dir / "essays.yaml"), str(content_dir / ENTITIES_FILE), str(content_dir / DECISIONS_FILE)}
-    cache.forget({e.path for e in loaded.essays} | {t.path for t in loaded.topics} | kept)
-    knowledge = knowledge_json(kb, rendered.pages, directory_urls, cache)
-    files = downloads(kb, rendered.site, directory_urls)
-    return Result(kb, pages, knowledge, loaded.warnings + list(rendered.problems), files)
+    return _with_topics(kb, topics)  # (an edit that changes no link reuses the links, with the new topics)
+
+
+def outputs(kb: KnowledgeBase, knowledge: str = "knowledge.json") -> list[str]:
+    """Every file the site generates of ``kb``: the render stage's pages, the exports and ``knowledge`` (the
+    plugin's ``knowledge_json``; "" for none), as the plugin hands them to MkDocs."""
+    return page_paths(kb) + list(DOWNLOADS) + ([knowledge] if knowledge else [])
 
 
 # What the route and link stages do not read, blanked out of the keys that decide whether a rebuild

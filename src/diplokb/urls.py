@@ -10,6 +10,7 @@ come through here, so a change of layout is made once.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .text import UniqueSlugs, slugify
@@ -87,6 +88,47 @@ def url_of(page: str, directory_urls: bool = True) -> str:
             return stem[: -len("index")]
         return stem + "/"
     return stem + ".html"
+
+
+MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # what MkDocs reads as a page (mkdocs.utils)
+
+
+def address(path: str, directory_urls: bool = True) -> str:
+    """The file ``path`` (a page or any other file of ``docs_dir``) becomes in the site, as MkDocs names it:
+    ``map.md`` -> ``map/index.html`` (``map.html`` without directory URLs), ``map/README.md`` -> ``map/index.html``;
+    a file that is not a page keeps its path. Two files with one address are one page of the site."""
+    if not path.endswith(MARKDOWN_SUFFIXES):
+        return path
+    parent, _, name = path.rpartition("/")
+    stem = name.rsplit(".", 1)[0]
+    stem = "index" if stem == "README" else stem
+    base = f"{parent}/" if parent else ""
+    if not directory_urls or stem == "index":
+        return f"{base}{stem}.html"
+    return f"{base}{stem}/index.html"
+
+
+def replaced(own: Iterable[str], generated: Iterable[str], directory_urls: Iterable[bool] = (True,)) -> list[tuple[str, str]]:
+    """Each hand-written file a generated one replaces, with why: the same name, or the same address (``map/index.md``
+    beside the generated ``map.md``) under any of ``directory_urls``. Sorted by the hand-written file."""
+    gen = set(generated)
+    at: dict[str, str] = {}
+    for flag in directory_urls:
+        for g in sorted(gen):
+            at.setdefault(address(g, flag), g)
+    out = []
+    for path in sorted(set(own)):
+        if path in gen:
+            out.append((path, f"is replaced by the generated {_what(path)} of the same name"))
+            continue
+        hits = {at[a]: a for a in (address(path, flag) for flag in directory_urls) if a in at}
+        for g, a in hits.items():
+            out.append((path, f"is replaced by the generated {_what(g)} `{g}` of the same address (the site's `{a}`)"))
+    return out
+
+
+def _what(path: str) -> str:
+    return "page" if path.endswith(MARKDOWN_SUFFIXES) else "file"
 
 
 def md_href(from_page: str, key: str) -> str:

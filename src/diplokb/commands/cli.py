@@ -22,29 +22,15 @@ from typing import Any
 
 from ..content.outputs import Input, clash, project_inputs, site_dir_problem
 from ..errors import KbError, Problem
-from ..pipeline import check, run
+from ..pipeline import check, link, outputs, run
 from ..render.cite import SiteInfo
-from ..render.copy import site_name
+from ..render.copy import site_name, site_name_problem
 from ..render.nav import nav
-from ..stages.decide import filing_problems, settle
+from ..stages.decide import filing_problems
 from ..stages.model import check_slug, json_schema
-from ..stages.route import route
 from ..stages.sources import load_essay
 from ..stages.terms import term_problems
-from ..urls import (
-    ACTORS,
-    BIBLIOGRAPHY,
-    BROWSE,
-    CASE_INDEX,
-    ESSAY_INDEX,
-    GRAPH,
-    HOME,
-    MAP,
-    TOPIC_INDEX,
-    case_page,
-    essay_page,
-    topic_page,
-)
+from ..urls import replaced
 from .export import build_commands, export, plugin_options, read_mkdocs_yml
 from .new import add_case_study
 from .routecmd import cmd_route
@@ -78,6 +64,9 @@ def _site_config(path: Path = Path("mkdocs.yml")) -> dict[str, Any]:
     for key in ("content_dir", "seeds_dir"):
         if isinstance(options.get(key), str):
             out[key] = str(path.parent / options[key])
+    out["site_name"] = site_name(options)
+    knowledge = options.get("knowledge_json", "knowledge.json")  # "" for none
+    out["knowledge_json"] = knowledge if isinstance(knowledge, str) else "knowledge.json"
     out["require_references"] = options.get("require_references") is True
     out["require_decisions"] = options.get("require_decisions") is True
     return out
@@ -90,26 +79,41 @@ def _inputs(args: argparse.Namespace) -> list[Input]:
     return project_inputs(Path(args.config).resolve().parent, Path(args.content), Path(args.seeds), docs, custom)
 
 
+def _site_name_problem(args: argparse.Namespace) -> Problem | None:
+    """The plugin refuses a site name holding markup (its configuration check): so do check and render."""
+    why = site_name_problem(args.site_name)
+    return Problem(str(args.config), 0, 0, "site_name", why) if why is not None else None
+
+
+def _own_files(docs: Path) -> list[str]:
+    """The files of the hand-written pages folder MkDocs publishes (hidden files and folders left out, as it leaves them)."""
+    out = []
+    for dirpath, dirs, names in os.walk(docs):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = Path(dirpath).relative_to(docs)
+        out += [(rel / n).as_posix() for n in names if not n.startswith(".")]
+    return out
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     docs = Path(args.docs_dir) if args.docs_dir else None
     # The build refuses a site_dir that would delete an input (before MkDocs empties it): so does check.
     site_dir = Path(args.site_dir) if args.site_dir else None
     bad = site_dir_problem(site_dir, _inputs(args), Path(args.config), args.site_dir) if site_dir else None
+    early = [p for p in (bad, _site_name_problem(args)) if p is not None]  # the build refuses these before reading content
     try:
         loaded = check(Path(args.content), Path(args.seeds), args.require_references, pages_dir=docs)
     except KbError as exc:
-        raise KbError(([bad] if bad else []) + exc.problems) from None
-    if bad is not None:
-        raise KbError(bad)
+        raise KbError(early + exc.problems) from None
+    if early:
+        raise KbError(early)
+    kb = link(loaded)
+    routing = kb.routing
     if docs is not None and docs.is_dir():
-        # A hand-written page where a generated one goes is replaced by it (the build warns).
-        generated = {HOME, TOPIC_INDEX, ESSAY_INDEX, CASE_INDEX, ACTORS, GRAPH, MAP, BROWSE, BIBLIOGRAPHY}
-        generated |= {topic_page(t.slug) for t in loaded.topics} | {essay_page(e.slug) for e in loaded.essays}
-        generated |= {case_page(c.id) for t in loaded.topics for c in t.case_studies}
-        for page in sorted(generated):
-            if (docs / page).is_file():
-                loaded.warnings.append(Problem(str(docs / page), 0, 0, "", "is replaced by the generated page of the same name", "warning"))
-    routing = settle(route(loaded.essays, loaded.topics, meta=loaded.meta), loaded.essays, loaded.decisions)
+        # A hand-written file at the name or address of a generated one is replaced by it (the build warns), under
+        # either use_directory_urls (the offline copy turns them off): every output the plugin hands MkDocs.
+        for own, why in replaced(_own_files(docs), outputs(kb, args.knowledge_json), (True, False)):
+            loaded.warnings.append(Problem(str(docs / own), 0, 0, "", why, "warning"))
     filings = filing_problems(loaded.essays, routing, loaded.decisions, args.require_decisions)
     if any(p.severity == "error" for p in filings):  # require_decisions: a section under review stops the build
         raise KbError([p for p in filings if p.severity == "error"])
@@ -162,6 +166,9 @@ def cmd_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    named = _site_name_problem(args)
+    if named is not None:
+        raise KbError(named)
     out = Path(args.out).resolve()
     config = read_mkdocs_yml(Path(args.config)) or {}
     directory_urls = not args.no_directory_urls and config.get("use_directory_urls", True) is not False
@@ -174,8 +181,21 @@ def cmd_render(args: argparse.Namespace) -> int:
         pages_dir=docs,
         site=SiteInfo(site_name(plugin_options(config)), _base(config.get("site_url"))),
     )
-    for w in result.warnings:
+    warnings = list(result.warnings)
+    if not args.pages_only and docs is not None and docs.is_dir():
+        # The export's copy of a hand-written file at a generated one's name or address is replaced, as the build replaces it.
+        made = [*result.pages, *result.downloads, *([args.knowledge_json] if args.knowledge_json else [])]
+        warnings += [Problem(str(docs / own), 0, 0, "", why, "warning") for own, why in replaced(_own_files(docs), made, (directory_urls,))]
+    for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
+    if warnings and args.strict:  # as check: the strict build (--strict, or mkdocs.yml's strict) fails on them
+        counted = len(warnings)
+        print(
+            f"{counted} warning{'s' if counted != 1 else ''}: the build is strict (--strict, or strict: true in mkdocs.yml) "
+            "and fails on them; nothing written",
+            file=sys.stderr,
+        )
+        return 1
     knowledge = json.dumps(result.knowledge, ensure_ascii=False, separators=(",", ":"))
     if not args.pages_only:
         # A complete MkDocs project: `mkdocs build -f DIR/mkdocs.yml` builds the same site without the plugin.
@@ -315,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="a case study without references is an error (default: the plugin's require_references in mkdocs.yml)",
     )
+    p.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="exit 1 on warnings, writing nothing, as `mkdocs build --strict` does (default: mkdocs.yml's strict)",
+    )
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("schema", help="rewrite the JSON Schema of topic files")
     p.add_argument("--out", default=str(SCHEMA_PATH))
@@ -341,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     args.seeds = args.seeds or site.get("seeds_dir", "seeds")
     args.docs_dir = site.get("docs_dir")
     args.site_dir, args.custom_dir = site.get("site_dir"), site.get("custom_dir")
+    args.site_name = site.get("site_name") or site_name({})
+    args.knowledge_json = site.get("knowledge_json", "knowledge.json")
     if getattr(args, "strict", False) is None:
         args.strict = site.get("strict", False)
     if args.cmd == "serve":

@@ -36,6 +36,7 @@ from ..render.copy import site_extra, site_name
 from ..render.markup import yaml_str
 from ..render.nav import hidden_pages
 from ..render.pagemeta import FRONT_MATTER, lead
+from ..urls import replaced
 
 # Plugins whose work the export has already done, or that only make sense with the plugin's build.
 DROPPED_PLUGINS = {"diplokb", "offline", "privacy", "material/offline", "material/privacy"}
@@ -215,6 +216,12 @@ def write_export(
     # (MkDocs leaves links in HTML alone), so the two agree only where the file sits at its address.
     addressed = cfg.get("use_directory_urls", True) is not False
     moved = {rel: address_file(rel) for rel in pages if addressed and address_file(rel) != rel}
+    # A hand-written file at a generated one's name or address is replaced by it (diplokb render reports each first).
+    copied = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()]
+    gone = {rel for rel, _why in replaced(copied, [*pages, *([knowledge_name] if knowledge_name else [])], (addressed,))}
+    for rel in gone:
+        (docs / rel).unlink()
+    own = [p for p in own if p not in gone]
     for rel in own:
         if rel not in pages:
             _describe(docs / rel)
@@ -226,10 +233,6 @@ def write_export(
         target = (docs / moved.get(rel, rel)).resolve()
         if not target.is_relative_to(docs) or not (docs / rel).resolve().is_relative_to(docs):  # the last line of defence
             raise ValueError(f"refusing to write outside {docs}: {rel}")
-        for same in sorted({rel, moved.get(rel, rel)}):  # a hand-written page at the generated page's name or address
-            if (docs / same).is_file():
-                notes.append(f"{same}: the hand-written page is replaced by the generated page of the same address")
-                (docs / same).unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     if site_nav is not None:  # as the plugin sets it: its own navigation, then the hand-written pages

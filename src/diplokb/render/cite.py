@@ -172,8 +172,15 @@ class Latex:
 
     def __init__(self) -> None:
         from bibtexparser import middlewares
+        from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder  # type: ignore[import-untyped]
 
-        self._encoder = middlewares.LatexEncodingMiddleware(keep_math=False)
+        # bibtexparser's encoder (keep_math=False: addresses in \url{}), but a character LaTeX has no
+        # name for is kept as it is without a word: pylatexenc would print a line on stderr for each.
+        urls = UnicodeToLatexConversionRule(
+            rule_type=RULE_REGEX, rule=[(re.compile(r"(https?://\S*\.\S*)"), r"\\url{\1}"), (re.compile(r"(www.\S*\.\S*)"), r"\\url{\1}")]
+        )
+        encoder = UnicodeToLatexEncoder(conversion_rules=[urls, "defaults"], unknown_char_warning=False)
+        self._encoder = middlewares.LatexEncodingMiddleware(encoder=encoder)
         self._done: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import printable
+
 COPY = MappingProxyType(yaml.safe_load((Path(__file__).parent / "copy.yaml").read_text(encoding="utf-8")))
 
 
@@ -20,6 +22,19 @@ def copy_text(key: str, **values: str) -> str:
 def site_name(options: Mapping[str, Any]) -> str:
     """The site's name: the diplokb plugin's ``site_name`` option, else the default in ``copy.yaml`` (never the tool's name)."""
     return str(options.get("site_name") or COPY["site_name"])
+
+
+MARKUP = '<>"&'  # what Material's templates would read as markup: they print the site's name as it is
+
+
+def site_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the site's name (Material prints it unescaped in every ``<title>`` and the logo's
+    ``aria-label``, so markup in it would be live on every page); None for plain text."""
+    bad = [c for c in MARKUP if c in name]
+    if not bad:
+        return None
+    said = ", ".join(f"`{c}`" for c in bad)
+    return f"expected plain text without `<`, `>`, `\"` or `&` (the theme prints the site's name unescaped in every page's title), found {said} in `{printable(name)}`"
 
 
 def site_extra() -> dict[str, str]:

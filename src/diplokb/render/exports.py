@@ -22,13 +22,17 @@ EXPORT_PLACES = "exports/places.geojson"
 CASE_COLUMNS = ("id", "name", "url", "years", "ongoing", "as_of", "places", "actors", "topics", "essay", "references")
 
 
+DOWNLOADS = (EXPORT_CASES, EXPORT_PLACES, EXPORT_REFERENCES)  # the files :func:`downloads` makes
+
+
 def downloads(kb: KnowledgeBase, site: SiteInfo, directory_urls: bool = True) -> dict[str, str]:
-    """The export files: site path -> text."""
-    return {
+    """The export files (:data:`DOWNLOADS`): site path -> text."""
+    made = {
         EXPORT_CASES: cases_csv(kb, site, directory_urls),
         EXPORT_PLACES: json.dumps(places_geojson(kb, site, directory_urls), ensure_ascii=False, indent=1) + "\n",
         EXPORT_REFERENCES: json.dumps(references_csl(kb), ensure_ascii=False, indent=1) + "\n",
     }
+    return {path: made[path] for path in DOWNLOADS}
 
 
 # A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): it starts with one of these.

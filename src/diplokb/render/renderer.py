@@ -19,6 +19,21 @@ from ..content.schema import Topic
 from ..errors import Problem
 from ..stages.link import KnowledgeBase
 from ..stages.route import Routing
+from ..urls import (
+    ACTORS,
+    BIBLIOGRAPHY,
+    BROWSE,
+    CASE_INDEX,
+    ESSAY_INDEX,
+    GRAPH,
+    HOME,
+    MAP,
+    TIMELINE,
+    TOPIC_INDEX,
+    case_page,
+    essay_page,
+    topic_page,
+)
 from . import browse, entities, indexes, pagemeta, pages
 from .cite import SiteInfo
 from .context import Context
@@ -36,22 +51,43 @@ def _build(r: Context, make: Callable[[], Page]) -> Page:
     return replace(page, links=tuple(r._made))
 
 
-def _all_pages(r: Context, cache: BuildCache | None = None) -> list[Page]:
+def _makers(r: Context) -> list[tuple[str, partial[Page]]]:
+    """Every page the stage makes, in order: its path and the builder that makes it. The one list of them
+    (:func:`page_paths` reads it; :func:`_all_pages` checks each page is at the path said here)."""
     kb = r.kb
-    makers: list[partial[Page]] = [partial(f, r) for f in (indexes.home, indexes.topic_index, indexes.essay_index)]
-    makers += [partial(pages.topic, r, t.slug) for t in kb.topics]
-    makers += [partial(pages.essay, r, e.slug) for e in kb.essays]
-    makers.append(partial(indexes.case_index, r))
-    makers += [partial(pages.case, r, c) for c in sorted(kb.cases)]
-    makers += [partial(f, r) for f in (indexes.timeline, indexes.actors, indexes.graph)]
-    makers += [partial(entities.page, r, k) for k in sorted(kb.entities)]
-    makers += [partial(f, r) for f in (entities.map_page, browse.page, browse.bibliography)]
+    makers: list[tuple[str, partial[Page]]] = [
+        (HOME, partial(indexes.home, r)),
+        (TOPIC_INDEX, partial(indexes.topic_index, r)),
+        (ESSAY_INDEX, partial(indexes.essay_index, r)),
+    ]
+    makers += [(topic_page(t.slug), partial(pages.topic, r, t.slug)) for t in kb.topics]
+    makers += [(essay_page(e.slug), partial(pages.essay, r, e.slug)) for e in kb.essays]
+    makers.append((CASE_INDEX, partial(indexes.case_index, r)))
+    makers += [(case_page(c), partial(pages.case, r, c)) for c in sorted(kb.cases)]
+    makers += [(TIMELINE, partial(indexes.timeline, r)), (ACTORS, partial(indexes.actors, r)), (GRAPH, partial(indexes.graph, r))]
+    makers += [(kb.entities[k].page, partial(entities.page, r, k)) for k in sorted(kb.entities)]
+    makers += [(MAP, partial(entities.map_page, r)), (BROWSE, partial(browse.page, r)), (BIBLIOGRAPHY, partial(browse.bibliography, r))]
+    return makers
+
+
+def page_paths(kb: KnowledgeBase) -> list[str]:
+    """The path of every page :func:`render` makes of ``kb``, in its order, without making any."""
+    return [path for path, _make in _makers(Context(kb))]
+
+
+def _all_pages(r: Context, cache: BuildCache | None = None) -> list[Page]:
+    planned = _makers(r)
+    makers = [m for _path, m in planned]
     if cache is None:
-        return [_build(r, m) for m in makers]
-    keys = [(m.func.__module__, m.func.__qualname__, m.args[1:], r.directory_urls, r.site) for m in makers]
-    out = [_reuse(r, key, m, cache) for key, m in zip(keys, makers, strict=True)]
-    for gone in cache.pages.keys() - set(keys):
-        del cache.pages[gone]
+        out = [_build(r, m) for m in makers]
+    else:
+        keys = [(m.func.__module__, m.func.__qualname__, m.args[1:], r.directory_urls, r.site) for m in makers]
+        out = [_reuse(r, key, m, cache) for key, m in zip(keys, makers, strict=True)]
+        for gone in cache.pages.keys() - set(keys):
+            del cache.pages[gone]
+    for (path, _m), page in zip(planned, out, strict=True):
+        if page.path != path:
+            raise RuntimeError(f"renderer._makers says {path}, its builder made {page.path}")
     return out
 
 

@@ -40,7 +40,7 @@ from ..render.cite import SiteInfo
 from ..render.copy import site_extra
 from ..render.nav import hidden_pages, nav, page_sources, reading_chains
 from ..render.pagemeta import lead
-from ..urls import site_base
+from ..urls import replaced, site_base
 from . import searchindex
 from .config import KbConfig
 from .pages import KbPage, attach_pages, link_chains, share_partials
@@ -171,7 +171,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             self.own_nav = True
             docs = Path(config.docs_dir)
             own = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
-            config.nav = self.output.nav + [p for p in own if p not in self.output.pages]
+            gone = {p for p, _why in replaced(own, self.output.pages, (config.use_directory_urls,))}  # (on_files warns)
+            config.nav = self.output.nav + [p for p in own if p not in gone]
         offline = config.plugins.get("material/offline")
         features = config.theme.get("features") or []
         if offline is not None and offline.config.enabled and "navigation.instant.preview" in features:

@@ -30,6 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from ..content.outputs import project_inputs, site_dir_problem
+from ..urls import replaced
 from .journal import Journal
 from .swap import Lock, make_staging, recover, swap
 
@@ -253,10 +254,11 @@ class GeneratedFiles:
         signature = json.dumps([config.nav, cfg.stat().st_mtime_ns if cfg and cfg.exists() else 0, sorted(generated)])
         everything = signature != self.signature
         self.signature = signature
-        for path in generated:
-            existing = files.get_file_from_path(path)
+        # A hand-written file at a generated page's name, or at its address (map/index.md beside map.md), is replaced.
+        for own, why in replaced((f.src_uri for f in files), generated, (config.use_directory_urls,)):
+            existing = files.get_file_from_path(own)
             if existing is not None:
-                log.warning(f"{here(Path(config.docs_dir) / path)}: is replaced by the generated page of the same name")
+                log.warning(f"{here(Path(config.docs_dir) / own)}: {why}")
                 files.remove(existing)
         dest: dict[str, str] = {}
         for path, content in generated.items():

@@ -172,8 +172,10 @@ def likely_duplicates(cases: Iterable[CaseStudy], book: EntityBook) -> list[Prob
             first.setdefault(name, (written, c))
     by_fold: dict[str, list[str]] = {}
     by_initials: dict[str, list[str]] = {}
+    by_slug: dict[str, list[str]] = {}  # names that get one page (register_entities keys them by slug)
     for name in first:
         by_fold.setdefault(fold_name(name).replace(" ", ""), []).append(name)
+        by_slug.setdefault(slugify(name) or name, []).append(name)
         ini = _initials(name)
         if ini:
             by_initials.setdefault(ini, []).append(name)
@@ -183,16 +185,18 @@ def likely_duplicates(cases: Iterable[CaseStudy], book: EntityBook) -> list[Prob
     for short, names in by_fold.items():
         for long in by_initials.get(short, []):
             pairs += [(n, long) for n in names if n != long]
+    merged = {(names[0], n) for names in by_slug.values() for n in names[1:]}  # "Côte d'Ivoire", "Cote d'Ivoire"
     out = []
-    for a, b in sorted(set(pairs)):
+    for a, b in sorted(set(pairs) | merged):
         (wa, ca), (wb, cb) = first[a], first[b]
+        same = "share one page, spelt two ways" if (a, b) in merged else "look like one entity"
         out.append(
             Problem(
                 cb.path,
                 cb.line,
                 0,
                 "actors/places",
-                f"`{wb}` ({cb.name}) and `{wa}` ({ca.name}, {ca.path}:{ca.line}) look like one entity; "
+                f"`{wb}` ({cb.name}) and `{wa}` ({ca.name}, {ca.path}:{ca.line}) {same}; "
                 f"write one name, or list the other under `aliases:` in {ENTITIES_FILE}",
                 "warning",
             )
