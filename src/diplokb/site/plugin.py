@@ -140,6 +140,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     pages_dir=Path(here(Path(config.docs_dir))),
                     site=SiteInfo(config.site_name, site_base(config.site_url)),
                 )
+                if not self.serving:
+                    self.cache = BuildCache()  # parsed essays, YAML nodes, scans: only a later rebuild reuses them
         except (ContentError, OSError) as exc:  # OSError: a file that vanished or cannot be read, said as a problem too
             problems = exc.problems if isinstance(exc, ContentError) else [unreadable(exc)]
             msg = f"{len(problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in problems)
@@ -203,7 +205,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         for key, value in knowledge.items():
             hit = self.dumped.get(key)
             if hit is None or hit[0] is not value:
-                hit = self.dumped[key] = (value, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+                hit = (value, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+                if self.serving:  # (a one-off build would only hold the parts and their JSON to the end)
+                    self.dumped[key] = hit
             parts.append(f"{json.dumps(key, ensure_ascii=False)}:{hit[1]}")
         return "{" + ",".join(parts) + "}"
 
