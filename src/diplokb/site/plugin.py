@@ -11,6 +11,7 @@ brings the new pages back without a restart.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -128,6 +129,10 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             config.extra.setdefault(key, value)
         content, seeds = self._dirs(config)
         guard_site_dir(config, content, seeds)  # before anything is written or fails
+        if self.serving and self.last_good is not None:
+            # The last build's MkDocs pages, files and tables of contents are cycles the collector reaches only
+            # now and then: freed before this build makes its own, a serve session's memory stays level (~20 MB at x100).
+            gc.collect()
         try:
             with no_cycle_collection(freeze=not self.serving):
                 result = run(
