@@ -144,10 +144,14 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     return Problem(path, line, col, "", msg)
 
 
+def read_text(path: Path) -> str:
+    """Read, size-check and decode one YAML file."""
+    return decode(str(path), read_limited(path, MAX_BYTES, "the file"))
+
+
 def load_file(path: Path, cache: dict[str, tuple[str, Any]] | None = None) -> tuple[str, Node | None]:
     """Read, size-check, decode and compose one YAML file."""
-    data = read_limited(path, MAX_BYTES, "the file")
-    text = decode(str(path), data)
+    text = read_text(path)
     return text, compose(str(path), text, cache)
 
 
@@ -165,4 +169,4 @@ def kind_name(node: Node) -> str:
     return "something else"
 
 
-__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "decode", "kind_name", "load_file", "pos"]
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "decode", "kind_name", "load_file", "pos", "read_text"]

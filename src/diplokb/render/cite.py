@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
 import os
 import re
@@ -246,10 +247,6 @@ def ris(items: list[dict[str, Any]]) -> str:
     """CSL items as RIS records (rispy): ``ELEC`` with title, author, site, address and dates, as Zotero imports them."""
     import rispy
 
-    class Writer(rispy.RisWriter):  # type: ignore[misc]
-        def set_header(self, count: int) -> str:
-            return ""  # rispy numbers records ("1."): not RIS
-
     records = []
     for it in items:
         rec: dict[str, Any] = {
@@ -268,7 +265,20 @@ def ris(items: list[dict[str, Any]]) -> str:
         if it.get("language"):
             rec["language"] = one_line(it["language"])
         records.append(rec)
-    return str(rispy.dumps(records, implementation=Writer)).lstrip("\n")
+    return str(rispy.dumps(records, implementation=_ris_writer())).lstrip("\n")
+
+
+@functools.cache
+def _ris_writer() -> type:
+    """rispy's writer without record numbers, as one class: a class made per call (an ABC) is cyclic
+    garbage, a thousand of them a build, kept for good once a build freezes what it made."""
+    import rispy
+
+    class Writer(rispy.RisWriter):  # type: ignore[misc]
+        def set_header(self, count: int) -> str:
+            return ""  # rispy numbers records ("1."): not RIS
+
+    return Writer
 
 
 def csl_json(items: list[dict[str, Any]]) -> str:

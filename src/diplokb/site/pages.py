@@ -22,6 +22,37 @@ from mkdocs.structure.toc import get_toc
 from ..render import markup
 
 
+class KbFile(File):
+    """A generated file that says whether it changed since the last build (for ``serve --dirty``).
+
+    A generated page's file holds its :class:`~diplokb.render.markup.Page` (``kb_page``), not its HTML:
+    the HTML is made when MkDocs reads the page, so no build holds every page's HTML in its files."""
+
+    kb_modified = True
+    kb_page: markup.Page | None = None
+
+    def is_modified(self) -> bool:
+        return self.kb_modified
+
+    @property
+    def content_string(self) -> str:
+        return self.kb_page.html() if self.kb_page is not None else File.content_string.fget(self)  # type: ignore[attr-defined]
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self.kb_page = None
+        File.content_string.fset(self, value)  # type: ignore[attr-defined]
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.content_string.encode("utf-8") if self.kb_page is not None else File.content_bytes.fget(self)  # type: ignore[attr-defined]
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self.kb_page = None
+        File.content_bytes.fset(self, value)  # type: ignore[attr-defined]
+
+
 class KbPage(Page):
     """A generated page whose HTML and table of contents come from the pipeline: no Markdown is parsed.
 

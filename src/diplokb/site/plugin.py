@@ -11,6 +11,7 @@ brings the new pages back without a restart.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -90,7 +91,6 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         self.bytecode = TemplateCache()  # compiled templates: in memory under serve, and in cache_dir between builds
         self.envs = ThemeEnvs(self.bytecode)  # theme environments made again cheaply
         self._full_page: dict[str, str] = {}  # generated page -> its HTML while search reads the short version
-        self.html: dict[str, tuple[markup.Page, str]] = {}  # generated page -> (the page, its HTML), last build
         self.entries: dict[str, tuple[markup.Page, str, list[dict[str, str]] | None]] = {}  # generated page -> its search entries
         self.cache = BuildCache()  # parsed essays, composed YAML, term scans: reused across serve rebuilds
         self.search = DirtySearch()  # the search index kept whole across dirty rebuilds
@@ -129,6 +129,10 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             config.extra.setdefault(key, value)
         content, seeds = self._dirs(config)
         guard_site_dir(config, content, seeds)  # before anything is written or fails
+        if self.serving and self.last_good is not None:
+            # The last build's MkDocs pages, files and tables of contents are cycles the collector reaches only
+            # now and then: freed before this build makes its own, a serve session's memory stays level (~20 MB at x100).
+            gc.collect()
         try:
             with no_cycle_collection(freeze=not self.serving):
                 result = run(
@@ -141,6 +145,8 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
                     pages_dir=Path(here(Path(config.docs_dir))),
                     site=SiteInfo(config.site_name, site_base(config.site_url)),
                 )
+                if not self.serving:
+                    self.cache = BuildCache()  # parsed essays, YAML nodes, scans: only a later rebuild reuses them
         except (ContentError, OSError) as exc:  # OSError: a file that vanished or cannot be read, said as a problem too
             problems = exc.problems if isinstance(exc, ContentError) else [unreadable(exc)]
             msg = f"{len(problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in problems)
@@ -205,7 +211,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
         for key, value in knowledge.items():
             hit = self.dumped.get(key)
             if hit is None or hit[0] is not value:
-                hit = self.dumped[key] = (value, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+                hit = (value, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+                if self.serving:  # (a one-off build would only hold the parts and their JSON to the end)
+                    self.dumped[key] = hit
             parts.append(f"{json.dumps(key, ensure_ascii=False)}:{hit[1]}")
         return "{" + ",".join(parts) + "}"
 
@@ -312,10 +320,9 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.output is not None
-        # Generated pages reach MkDocs as HTML with their table of contents: no Markdown to parse.
-        generated = {path: self._html(path, page) for path, page in self.output.pages.items()}
-        for gone in self.html.keys() - generated.keys():
-            del self.html[gone]
+        # Generated pages reach MkDocs as HTML with their table of contents: no Markdown to parse. Each
+        # page's HTML is made when MkDocs reads the page (a dirty rebuild: only the pages that changed).
+        generated: dict[str, str | markup.Page] = dict(self.output.pages)
         for gone in self.entries.keys() - generated.keys():
             del self.entries[gone]
         if self.config.knowledge_json:
@@ -332,14 +339,11 @@ class DiplokbPlugin(BasePlugin[KbConfig]):  # type: ignore[no-untyped-call]
             page.meta["description"] = found
         return html
 
-    def _html(self, path: str, page: markup.Page) -> str:
-        """A page's HTML, made once per page object (under serve a reused page is the very object it was)."""
-        hit = self.html.get(path)
-        if hit is None or hit[0] is not page:
-            hit = (page, page.html())
-            if self.serving:
-                self.html[path] = hit
-        return hit[1]
+    @event_priority(-100)  # after every other plugin's on_post_page: the page is rendered
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if isinstance(page, KbPage):
+            page.content = None  # written next: a generated page's HTML is let go page by page, not held to the end
+        return output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         host, port = config.dev_addr.host, config.dev_addr.port

@@ -26,24 +26,17 @@ import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from ..content.outputs import project_inputs, site_dir_problem
+from ..render import markup
 from ..urls import replaced
 from .journal import Journal
+from .pages import KbFile
 from .swap import Lock, make_staging, recover, swap
 
 log = get_plugin_logger("diplokb")
-
-
-class KbFile(File):
-    """A generated page that says whether it changed since the last build (for ``serve --dirty``)."""
-
-    kb_modified = True
-
-    def is_modified(self) -> bool:
-        return self.kb_modified
 
 
 class TemplateCache(jinja2.BytecodeCache):
@@ -241,14 +234,17 @@ class GeneratedFiles:
     """Adds the generated pages to MkDocs' files, each marked changed or not since the last build.
 
     Under ``serve --dirty`` MkDocs rebuilds only pages whose file "is modified": a generated page is
-    when its Markdown changed, and every page is when the navigation or the configuration did."""
+    when it changed, and every page is when the navigation or the configuration did. A page is given
+    as its :class:`~diplokb.render.markup.Page`, whose HTML MkDocs makes when it reads the page."""
 
     def __init__(self) -> None:
-        self.previous: dict[str, str] = {}  # generated path -> content, from the last build
+        self.previous: dict[str, str | markup.Page] = {}  # generated path -> content or page, from the last build
         self.previous_dest: dict[str, str] = {}  # generated path -> file written (relative to site_dir), last build
         self.signature = ""
 
-    def add(self, files: Files, config: MkDocsConfig, generated: dict[str, str], hidden: frozenset[str] = frozenset()) -> Files:
+    def add(
+        self, files: Files, config: MkDocsConfig, generated: dict[str, str | markup.Page], hidden: frozenset[str] = frozenset()
+    ) -> Files:
         """``hidden``: the generated pages the navigation leaves out on purpose (see :func:`diplokb.render.nav.hidden_pages`)."""
         cfg = Path(config.config_file_path) if config.config_file_path else None
         signature = json.dumps([config.nav, cfg.stat().st_mtime_ns if cfg and cfg.exists() else 0, sorted(generated)])
@@ -263,8 +259,9 @@ class GeneratedFiles:
         dest: dict[str, str] = {}
         for path, content in generated.items():
             inclusion = InclusionLevel.NOT_IN_NAV if path in hidden else InclusionLevel.UNDEFINED
-            f = KbFile.generated(config, path, content=content, inclusion=inclusion)
+            f = KbFile.generated(config, path, content="" if isinstance(content, markup.Page) else content, inclusion=inclusion)
             assert isinstance(f, KbFile)  # File.generated is a classmethod: it makes a KbFile
+            f.kb_page = content if isinstance(content, markup.Page) else None
             f.kb_modified = everything or self.previous.get(path) != content
             files.append(f)
             dest[path] = f.dest_uri

@@ -37,7 +37,7 @@ from ..content.schema import (
     json_schema,
     unfit_text,
 )
-from ..content.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos
+from ..content.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, kind_name, load_file, pos, read_text
 from ..errors import ContentError, Problem, Report
 from ..text import slugify
 from .parse import Essay
@@ -220,7 +220,7 @@ def _case_study(w: _Walker, node: Node, where: str, home: str) -> tuple[CaseStud
     return cs, nodes
 
 
-def load_topic(path: Path, report: Report, refs: Refs, require_references: bool = False, cache: BuildCache | None = None) -> Topic | None:
+def load_topic(path: Path, report: Report, refs: Refs, require_references: bool = False) -> Topic | None:
     """Load one topic file, adding its problems to ``report``."""
     spath = str(path)
     slug = slugify(path.stem)
@@ -229,7 +229,7 @@ def load_topic(path: Path, report: Report, refs: Refs, require_references: bool 
         report.error(spath, 0, 0, "", f"topic file name {why}")
         return None
     try:
-        text, root = load_file(path, cache.composed if cache else None)
+        text, root = load_file(path)  # (no node tree kept: while the text is the same, _topic replays what this returned)
     except ContentError as exc:
         report.problems.extend(exc.problems)
         return None
@@ -325,12 +325,12 @@ def load_topics(
 def _topic(path: Path, report: Report, refs: Refs, require_references: bool, cache: BuildCache | None) -> Topic | None:
     """:func:`load_topic`, or what it returned and reported last time while the file's text is the same."""
     try:
-        text = load_file(path, cache.composed)[0] if cache is not None else None
+        text = read_text(path) if cache is not None else None
     except ContentError:
         text = None
     if cache is None or text is None:
-        return load_topic(path, report, refs, require_references, cache)
-    make = lambda: load_topic(path, report, refs, require_references, cache)  # noqa: E731
+        return load_topic(path, report, refs, require_references)
+    make = lambda: load_topic(path, report, refs, require_references)  # noqa: E731
     return cache.replay(str(path), (text, require_references), make, report.problems, *refs.logs())
 
 
