@@ -7,6 +7,7 @@ from diplokb.site.pages import KbFile
 
 
 def test_a_generated_page_file_makes_its_html_when_read_and_holds_none() -> None:
+    """A generated page's file makes its HTML from its page when read and keeps no copy; content set by hand replaces the page."""
     page = Page.of("topics/x.md", "X", "About x.", [Heading(1, "X"), "<p>“Quoted” text.</p>"])
     f = KbFile("topics/x.md", src_dir=None, dest_dir="/tmp/site", use_directory_urls=True)
     f.content_string = ""
